@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Reuses a caller's or API Gateway's request id when it is sane, so logs can be joined. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'] ?? req.headers['x-amzn-trace-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Structured JSON logs (pino) with a request id on every line. Credentials never reach a log:
+ * headers that carry them are redacted and bodies are not logged at all.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (req, res) => {
+            const id = requestId(req);
+            res.setHeader('X-Request-Id', id);
+            return id;
+          },
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            censor: '[redacted]',
+          },
+          // Query strings can carry tokens (a misused revoke or introspect call): log the path only.
+          serializers: {
+            req: (req: { id: string; method: string; url: string; headers: unknown }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+              headers: req.headers,
+            }),
+          },
+          customLogLevel: (_req, res, error) =>
+            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,21 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ServiceUnavailableError } from '../common/api-error.js';
+import { DatabaseHealth } from '../database/database.health.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly database: DatabaseHealth) {}
+
+  @Get()
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The service and DynamoDB answer.' })
+  @ApiServiceUnavailableResponse({ description: 'DynamoDB does not answer.' })
+  async check(): Promise<{ status: 'ok' }> {
+    if (!(await this.database.isReachable())) {
+      throw new ServiceUnavailableError('DynamoDB does not answer');
+    }
+    return { status: 'ok' };
+  }
+}

@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class UserResponse {
+  @ApiProperty({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' })
+  id!: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email!: string;
+}

@@ -1,0 +1,107 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TABLE_NAME } from '../database/database.tokens.js';
+import { keys } from '../database/table.schema.js';
+import type { User } from './user.js';
+import { EmailTakenError, UsersRepository } from './users.repository.js';
+
+interface UserItem {
+  pk: string;
+  sk: string;
+  type: 'user';
+  id: string;
+  email: string;
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toUser(item: UserItem): User {
+  return {
+    id: item.id,
+    email: item.email,
+    passwordHash: item.passwordHash,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+@Injectable()
+export class DynamoDbUsersRepository extends UsersRepository {
+  constructor(
+    private readonly db: DynamoDBClient,
+    @Inject(TABLE_NAME) private readonly table: string,
+  ) {
+    super();
+  }
+
+  async create(user: User): Promise<void> {
+    const item: UserItem = { ...keys.user(user.id), type: 'user', ...user };
+    const transaction = new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.table,
+            Item: marshall({ ...keys.email(user.email), type: 'email', userId: user.id }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: marshall(item),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    });
+    // A transaction that collides with another one on the same email claim is cancelled with
+    // TransactionConflict; trying again settles it: either ours wins or the claim now exists.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(transaction);
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // The email claim is the first item: its condition failing means the email is taken.
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new EmailTakenError();
+        const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (!conflict || attempt === 5) throw error;
+        await sleep(10 * attempt + Math.random() * 20);
+      }
+    }
+  }
+
+  async findByEmail(normalizedEmail: string): Promise<User | undefined> {
+    const claim = await this.db.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: marshall(keys.email(normalizedEmail)),
+        ProjectionExpression: 'userId',
+        ConsistentRead: true,
+      }),
+    );
+    if (!claim.Item) return undefined;
+    const { userId } = unmarshall(claim.Item) as { userId: string };
+    return this.findById(userId);
+  }
+
+  async findById(userId: string): Promise<User | undefined> {
+    const result = await this.db.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: marshall(keys.user(userId)),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toUser(unmarshall(result.Item) as UserItem) : undefined;
+  }
+}

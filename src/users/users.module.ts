@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DynamoDbUsersRepository } from './dynamodb-users.repository.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  controllers: [UsersController],
+  providers: [
+    UsersService,
+    PasswordHasher,
+    { provide: UsersRepository, useClass: DynamoDbUsersRepository },
+  ],
+  exports: [UsersService],
+})
+export class UsersModule {}

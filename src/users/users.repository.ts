@@ -1,0 +1,15 @@
+import type { User } from './user.js';
+
+export class EmailTakenError extends Error {
+  override readonly name = 'EmailTakenError';
+}
+
+/** Storage of accounts; the abstract class is the injection token. */
+export abstract class UsersRepository {
+  /** Writes the user and claims its email in one transaction; EmailTakenError if claimed. */
+  abstract create(user: User): Promise<void>;
+  /** Account by normalized email (login). */
+  abstract findByEmail(normalizedEmail: string): Promise<User | undefined>;
+  /** Account by id (bearer-authenticated reads). */
+  abstract findById(userId: string): Promise<User | undefined>;
+}
