@@ -1,0 +1,25 @@
+export const GRANT_TYPES = ['password', 'refresh_token'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** A registered OAuth client, as the services see it. */
+export interface OAuthClient {
+  readonly id: string;
+  readonly name: string;
+  /** Public clients (SPAs, mobile apps) hold no secret; confidential ones authenticate with one. */
+  readonly type: 'public' | 'confidential';
+  readonly grantTypes: readonly GrantType[];
+  /** Scopes this client may be granted. */
+  readonly scopes: readonly string[];
+  /** Per-client overrides of the configured defaults, in seconds. */
+  readonly accessTokenTtlSeconds?: number;
+  readonly sessionTtlSeconds?: number;
+  readonly refreshReuseGraceSeconds?: number;
+}
+
+/** How the client presented itself at an endpoint (RFC 6749 §2.3). */
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  /** `client_secret_basic`: the credentials came in an HTTP Basic header. */
+  readonly method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
