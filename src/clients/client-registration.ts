@@ -1,0 +1,94 @@
+import { GRANT_TYPES, type GrantType } from './client.js';
+
+/** What it takes to register (or re-declare) a client; `secret` makes it confidential. */
+export interface ClientRegistration {
+  readonly id: string;
+  readonly name: string;
+  readonly grantTypes: readonly GrantType[];
+  readonly scopes: readonly string[];
+  /** The plaintext secret of a confidential client; hashed before it is stored. */
+  readonly secret?: string;
+  readonly accessTokenTtlSeconds?: number;
+  readonly sessionTtlSeconds?: number;
+  readonly refreshReuseGraceSeconds?: number;
+}
+
+/**
+ * Client ids are URL-safe unreserved characters: they travel in HTTP Basic (where a ':' would need
+ * encoding), in form bodies and in the legacy `x-koms-clientid` header, and are part of a DynamoDB key.
+ */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+
+export const CLIENT_SECRET_MIN_LENGTH = 32;
+const CLIENT_SECRET_MAX_LENGTH = 256;
+const NAME_MAX_LENGTH = 100;
+
+/** Per-client lifetimes may range as far as the configured defaults may (see load-config.ts). */
+export const LIFETIME_LIMITS = {
+  accessTokenTtlSeconds: { min: 60, max: 86_400 },
+  sessionTtlSeconds: { min: 300, max: 365 * 86_400 },
+  refreshReuseGraceSeconds: { min: 0, max: 60 },
+} as const;
+
+/** What each field is called where it came from (BOOTSTRAP_CLIENTS keys, CLI flags, …). */
+export type FieldLabels = Readonly<Record<keyof ClientRegistration, string>>;
+
+export const PLAIN_LABELS: FieldLabels = {
+  id: 'client id',
+  name: 'name',
+  grantTypes: 'grant types',
+  scopes: 'scopes',
+  secret: 'client secret',
+  accessTokenTtlSeconds: 'access token lifetime',
+  sessionTtlSeconds: 'session lifetime',
+  refreshReuseGraceSeconds: 'refresh reuse grace',
+};
+
+/** The first problem with a registration, or undefined when it can be stored. */
+export function checkRegistration(
+  registration: ClientRegistration,
+  labels: FieldLabels = PLAIN_LABELS,
+): string | undefined {
+  const { id, name, grantTypes, scopes, secret } = registration;
+  if (!CLIENT_ID_PATTERN.test(id)) {
+    return `${labels.id} must be 1-128 of A-Z a-z 0-9 . _ ~ - and start with a letter or digit, got ${JSON.stringify(id)}`;
+  }
+  if (name.trim() === '' || name.length > NAME_MAX_LENGTH) {
+    return `${labels.name} must be 1-${NAME_MAX_LENGTH} characters`;
+  }
+  if (grantTypes.length === 0) {
+    return `${labels.grantTypes} must list at least one of ${GRANT_TYPES.join(', ')}`;
+  }
+  const unknownGrant = grantTypes.find(
+    (grant) => !(GRANT_TYPES as readonly string[]).includes(grant),
+  );
+  if (unknownGrant !== undefined) {
+    return `${labels.grantTypes}: ${JSON.stringify(unknownGrant)} is not one of ${GRANT_TYPES.join(', ')}`;
+  }
+  if (new Set(grantTypes).size !== grantTypes.length) {
+    return `${labels.grantTypes} lists a grant type twice`;
+  }
+  const badScope = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (badScope !== undefined) {
+    return `${labels.scopes}: ${JSON.stringify(badScope)} is not a valid scope (RFC 6749 §3.3: 1-64 printable characters, no spaces, quotes or backslashes)`;
+  }
+  if (new Set(scopes).size !== scopes.length) return `${labels.scopes} lists a scope twice`;
+  if (
+    secret !== undefined &&
+    (secret.length < CLIENT_SECRET_MIN_LENGTH || secret.length > CLIENT_SECRET_MAX_LENGTH)
+  ) {
+    // Never echo the secret itself: this message ends up in logs.
+    return `${labels.secret} must be ${CLIENT_SECRET_MIN_LENGTH}-${CLIENT_SECRET_MAX_LENGTH} characters (got ${secret.length})`;
+  }
+  for (const field of Object.keys(LIFETIME_LIMITS) as (keyof typeof LIFETIME_LIMITS)[]) {
+    const value = registration[field];
+    const { min, max } = LIFETIME_LIMITS[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      return `${labels[field]} must be a whole number of seconds from ${min} to ${max}, got ${value}`;
+    }
+  }
+  return undefined;
+}
