@@ -171,7 +171,10 @@ describe('GET /health', () => {
   });
 
   it('answers 503 with a JSON error when DynamoDB does not answer', async () => {
-    const t = await createTestApp({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' });
+    const t = await createTestApp({
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+      DEMO_CLIENT: 'false',
+    });
     try {
       const response = await request(t.server).get('/health').expect(503);
       expect(response.body).toEqual({
@@ -184,7 +187,10 @@ describe('GET /health', () => {
   });
 
   it('answers registration with 503, not 500, when DynamoDB is unreachable', async () => {
-    const t = await createTestApp({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' });
+    const t = await createTestApp({
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+      DEMO_CLIENT: 'false',
+    });
     try {
       const response = await request(t.server)
         .post('/user')

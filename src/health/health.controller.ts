@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/decorators.js';
 import { ServiceUnavailableError } from '../common/api-error.js';
 import { DatabaseHealth } from '../database/database.health.js';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly database: DatabaseHealth) {}

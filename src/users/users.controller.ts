@@ -1,10 +1,16 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiOAuth2,
+  ApiOkResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { CurrentPrincipal, Public } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
@@ -15,11 +21,21 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @Public()
   @HttpCode(201)
   @ApiCreatedResponse({ type: UserResponse, description: 'The account was created.' })
   @ApiBadRequestResponse({ description: 'Invalid email or password; `fields` says which.' })
   @ApiConflictResponse({ description: 'An account with this email already exists.' })
   register(@Body() body: RegisterUserDto): Promise<UserResponse> {
     return this.users.register(body.email, body.password);
+  }
+
+  @Get()
+  @ApiBearerAuth('bearer')
+  @ApiOAuth2([], 'oauth2')
+  @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
+  @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
+  me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
+    return this.users.getById(principal.userId);
   }
 }

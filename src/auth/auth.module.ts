@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ClientsModule } from '../clients/clients.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { DiscoveryController } from './discovery/discovery.controller.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { IntrospectionController } from './introspection/introspection.controller.js';
+import { IntrospectionService } from './introspection/introspection.service.js';
+import { SigningKeysService } from './keys/signing-keys.service.js';
+import { RevocationController } from './revocation/revocation.controller.js';
+import { RevocationService } from './revocation/revocation.service.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { LocalStrategy } from './strategies/local.strategy.js';
+import { GRANT_HANDLERS } from './token/grants/grant-handler.js';
+import { PasswordGrant } from './token/grants/password.grant.js';
+import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
+import { TokenIssuer } from './token/token-issuer.js';
+import { TokenController } from './token/token.controller.js';
+import { TokenService } from './token/token.service.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+
+@Module({
+  imports: [PassportModule, UsersModule, ClientsModule, SessionsModule],
+  controllers: [
+    TokenController,
+    RevocationController,
+    IntrospectionController,
+    DiscoveryController,
+  ],
+  providers: [
+    SigningKeysService,
+    AccessTokenService,
+    TokenIssuer,
+    PasswordGrant,
+    RefreshTokenGrant,
+    {
+      provide: GRANT_HANDLERS,
+      inject: [PasswordGrant, RefreshTokenGrant],
+      useFactory: (...handlers: [PasswordGrant, RefreshTokenGrant]) => handlers,
+    },
+    TokenService,
+    RevocationService,
+    IntrospectionService,
+    LocalStrategy,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AccessTokenService, TokenIssuer, TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,30 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiError, InvalidTokenError } from '../../common/api-error.js';
+import { IS_PUBLIC } from '../decorators.js';
+
+/** Global guard: every route needs a live bearer access token unless marked @Public(). */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return isPublic ? true : (super.canActivate(context) as Promise<boolean>);
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (error instanceof ApiError) throw error;
+    if (error || !user) {
+      const expired = info instanceof Error && info.name === 'TokenExpiredError';
+      throw new InvalidTokenError(expired ? 'the access token has expired' : undefined);
+    }
+    return user;
+  }
+}

@@ -1,0 +1,45 @@
+import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Public } from '../decorators.js';
+import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
+import { readParams, type OAuthRequest } from '../oauth-request.js';
+import { RevocationService } from './revocation.service.js';
+
+@ApiTags('oauth2')
+@Controller('oauth')
+export class RevocationController {
+  constructor(private readonly revocation: RevocationService) {}
+
+  @Post('revoke')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(OAuthClientGuard)
+  @ApiOperation({ summary: 'RFC 7009 revocation: ends the session of a refresh or access token' })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['token'],
+      properties: {
+        token: { type: 'string' },
+        token_type_hint: { type: 'string', enum: ['refresh_token', 'access_token'] },
+        client_id: { type: 'string', example: 'demo-app' },
+        client_secret: { type: 'string' },
+      },
+    },
+  })
+  @ApiOkResponse({ description: 'Revoked, or nothing to revoke (always 200).' })
+  @ApiUnauthorizedResponse({ description: 'invalid_client' })
+  async revoke(@Req() request: OAuthRequest): Promise<Record<string, never>> {
+    await this.revocation.revoke(request.oauthClient, readParams(request.body));
+    return {};
+  }
+}

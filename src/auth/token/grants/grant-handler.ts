@@ -1,0 +1,19 @@
+import type { OAuthClient } from '../../../clients/client.js';
+import type { PublicUser } from '../../../users/users.service.js';
+import type { OAuthParams } from '../../oauth-request.js';
+import type { TokenResponse } from '../token-response.js';
+
+export interface GrantContext {
+  readonly client: OAuthClient;
+  readonly params: OAuthParams;
+  /** The resource owner authenticated by passport-local (password grant only). */
+  readonly user?: PublicUser;
+}
+
+/** One grant type of the token endpoint (RFC 6749 §4, §6); the registry dispatches on grant_type. */
+export interface GrantHandler {
+  readonly grantType: string;
+  handle(context: GrantContext): Promise<TokenResponse>;
+}
+
+export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

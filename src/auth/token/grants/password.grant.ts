@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidGrantError } from '../../../common/oauth-errors.js';
+import { SessionsService } from '../../../sessions/sessions.service.js';
+import { grantScope } from '../scope.js';
+import { TokenIssuer } from '../token-issuer.js';
+import type { TokenResponse } from '../token-response.js';
+import type { GrantContext, GrantHandler } from './grant-handler.js';
+
+/**
+ * Resource Owner Password Credentials (RFC 6749 §4.3), for first-party clients only: OAuth 2.1
+ * drops it. The credentials were checked by passport-local (PasswordCredentialsGuard); this
+ * starts a session, which is one write.
+ */
+@Injectable()
+export class PasswordGrant implements GrantHandler {
+  readonly grantType = 'password';
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async handle({ client, params, user }: GrantContext): Promise<TokenResponse> {
+    if (!user) throw new InvalidGrantError('the username or password is incorrect');
+    const scope = grantScope(params.scope, client.scopes);
+    const jti = this.issuer.newJti();
+    const { session, refreshToken } = await this.sessions.start({
+      userId: user.id,
+      clientId: client.id,
+      scope,
+      ttlSeconds: this.issuer.sessionTtl(client),
+      accessJti: jti,
+    });
+    return this.issuer.respond(client, session, refreshToken, jti, scope);
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { OAuthClient } from '../../clients/client.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { Session } from '../../sessions/session.js';
+import { AccessTokenService } from '../tokens/access-token.service.js';
+import type { TokenResponse } from './token-response.js';
+
+/** Lifetimes for a client: its own settings, else the configured defaults. */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly config: AppConfig,
+  ) {}
+
+  sessionTtl(client: OAuthClient): number {
+    return client.sessionTtlSeconds ?? this.config.tokens.sessionTtlSeconds;
+  }
+
+  reuseGrace(client: OAuthClient): number {
+    return client.refreshReuseGraceSeconds ?? this.config.tokens.refreshReuseGraceSeconds;
+  }
+
+  newJti(): string {
+    return this.accessTokens.newJti();
+  }
+
+  /** Signs the access token for a session (whose accessJti is `jti`) and shapes the response. */
+  async respond(
+    client: OAuthClient,
+    session: Session,
+    refreshToken: string,
+    jti: string,
+    scope: string,
+  ): Promise<TokenResponse> {
+    const access = await this.accessTokens.issue({
+      userId: session.userId,
+      clientId: client.id,
+      sessionId: session.id,
+      scope,
+      jti,
+      ttlSeconds: client.accessTokenTtlSeconds ?? this.config.tokens.accessTokenTtlSeconds,
+      notAfter: session.expiresAt,
+    });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refreshToken,
+      ...(scope ? { scope } : {}),
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Public } from '../decorators.js';
+import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
+import { PasswordCredentialsGuard } from '../guards/password-credentials.guard.js';
+import { readParams, type OAuthRequest } from '../oauth-request.js';
+import { TokenResponse } from './token-response.js';
+import { TokenService } from './token.service.js';
+
+@ApiTags('oauth2')
+@Controller('oauth')
+export class TokenController {
+  constructor(private readonly tokens: TokenService) {}
+
+  /** RFC 6749 §3.2. Client first, then (password grant) the user, then the grant itself. */
+  @Post('token')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @UseGuards(OAuthClientGuard, PasswordCredentialsGuard)
+  @ApiOperation({
+    summary: 'Token endpoint: grant_type=password or refresh_token',
+    description:
+      'Form-encoded (JSON accepted). Public clients send client_id; confidential ones HTTP Basic or client_id + client_secret.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['grant_type'],
+      properties: {
+        grant_type: { type: 'string', enum: ['password', 'refresh_token'] },
+        username: { type: 'string', description: 'the email (password grant)' },
+        password: { type: 'string', description: 'password grant' },
+        refresh_token: { type: 'string', description: 'refresh_token grant' },
+        scope: { type: 'string' },
+        client_id: { type: 'string', example: 'demo-app' },
+        client_secret: { type: 'string', description: 'confidential clients' },
+      },
+    },
+  })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiBadRequestResponse({
+    description:
+      'RFC 6749 §5.2: invalid_request, invalid_grant, unsupported_grant_type, invalid_scope, unauthorized_client.',
+  })
+  @ApiUnauthorizedResponse({ description: 'invalid_client' })
+  token(@Req() request: OAuthRequest): Promise<TokenResponse> {
+    return this.tokens.exchange(request.oauthClient, readParams(request.body), request.user);
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOAuth2,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { BadRequestError } from '../common/api-error.js';
+import { CurrentPrincipal } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { SessionResponse } from './dto/session.response.js';
+import { SessionsService } from './sessions.service.js';
+
+@ApiTags('sessions')
+@ApiBearerAuth('bearer')
+@ApiOAuth2([], 'oauth2')
+@ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
+@Controller('user/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [SessionResponse], description: "The caller's live sessions." })
+  async list(@CurrentPrincipal() principal: Principal): Promise<SessionResponse[]> {
+    const sessions = await this.sessions.listLive(principal.userId);
+    return sessions.map((session) => ({
+      id: session.id,
+      client_id: session.clientId,
+      scope: session.scope,
+      created_at: session.createdAt,
+      last_used_at: session.lastUsedAt,
+      expires_at: new Date(session.expiresAt * 1000).toISOString(),
+      current: session.id === principal.sessionId,
+    }));
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the caller has ended.' })
+  async revokeAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.sessions.revokeAllOwn(principal.userId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session has ended.' })
+  @ApiNotFoundResponse({ description: 'The caller has no live session with this id.' })
+  async revokeOne(
+    @CurrentPrincipal() principal: Principal,
+    @Param(
+      'id',
+      new ParseUUIDPipe({ exceptionFactory: () => new BadRequestError('id must be a session id') }),
+    )
+    sessionId: string,
+  ): Promise<void> {
+    await this.sessions.revokeOwn(principal.userId, sessionId);
+  }
+}

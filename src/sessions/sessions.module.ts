@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DynamoDbSessionsRepository } from './dynamodb-sessions.repository.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+
+@Module({
+  controllers: [SessionsController],
+  providers: [
+    SessionsService,
+    { provide: SessionsRepository, useClass: DynamoDbSessionsRepository },
+  ],
+  exports: [SessionsService],
+})
+export class SessionsModule {}
