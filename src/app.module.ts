@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LegacyModule } from './legacy/legacy.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         ClientsModule,
         SessionsModule,
         AuthModule,
+        LegacyModule,
       ],
     };
   }

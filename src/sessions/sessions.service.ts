@@ -147,6 +147,19 @@ export class SessionsService {
     }
   }
 
+  /** The session id a refresh token names (its prefix), or undefined when it is not one of ours. */
+  sessionIdOf(refreshToken: string): string | undefined {
+    return parseRefreshToken(refreshToken)?.sessionId;
+  }
+
+  /**
+   * Whether this is the session's current refresh token, on a session already read (the original
+   * API's refresh, which must tell a stale access token from a rotated-away refresh token).
+   */
+  isCurrentRefreshToken(session: Session, refreshToken: string): boolean {
+    return parseRefreshToken(refreshToken)?.hash === session.tokenHash;
+  }
+
   revoke(sessionId: string, reason: RevokeReason = 'revoked'): Promise<boolean> {
     return this.sessions.revoke(sessionId, reason, new Date());
   }
