@@ -42,6 +42,12 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
+function isLoopback(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
 /** Counts DynamoDB requests by operation, so the benchmark can report requests per operation. */
 export class DynamoDbRequestCounter {
   private readonly counts = new Map<string, number>();
@@ -75,8 +81,9 @@ export function createDynamoDbClient(
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 3,
-    // DynamoDB Local accepts any credentials; a real deployment takes them from the Lambda role.
-    ...(options.endpoint
+    // DynamoDB Local on this machine accepts any credentials; any other endpoint (or AWS's own)
+    // gets the SDK's credential chain, e.g. the Lambda role.
+    ...(isLoopback(options.endpoint)
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     requestHandler: new NodeHttpHandler({
