@@ -428,6 +428,14 @@ describe('the original /user and /session API', () => {
     });
   });
 
+  it('DELETE /session ignores a refresh_token in the body, which the 2016 code read', async () => {
+    const tokens = await legacySession();
+    await deleteSession(tokens.access_token)
+      .send({ refresh_token: tokens.refresh_token })
+      .expect(200, { message: 'session ended' });
+    await putSession(tokens.access_token, tokens.refresh_token).expect(401);
+  });
+
   describe('both APIs share one session', () => {
     it('a session from POST /session refreshes at /oauth/token, then again at PUT /session', async () => {
       const tokens = await legacySession();

@@ -1,0 +1,65 @@
+import type { OAuthClient } from '../clients/client.js';
+import type { ClientsService } from '../clients/clients.service.js';
+import { LegacyClientResolver } from './legacy-client.js';
+
+const client = (id: string, type: OAuthClient['type'], grantTypes: OAuthClient['grantTypes']) =>
+  ({ id, name: id, type, grantTypes, scopes: [] }) satisfies OAuthClient;
+
+const REGISTERED = new Map<string, OAuthClient>(
+  [
+    client('demo-app', 'public', ['password', 'refresh_token']),
+    client('refresh-only', 'public', ['refresh_token']),
+    client('backend', 'confidential', ['password', 'refresh_token']),
+  ].map((c) => [c.id, c]),
+);
+
+// Only findById is used: the header carries no secret, so there is nothing to authenticate.
+const clients = {
+  findById: (id: string) => Promise.resolve(REGISTERED.get(id)),
+} as unknown as ClientsService;
+
+describe('LegacyClientResolver', () => {
+  const resolver = new LegacyClientResolver(clients);
+
+  describe('forSession', () => {
+    it('returns a public client allowed the grant', async () => {
+      await expect(resolver.forSession('demo-app', 'password')).resolves.toMatchObject({
+        id: 'demo-app',
+      });
+      await expect(resolver.forSession(' demo-app ')).resolves.toMatchObject({ id: 'demo-app' });
+    });
+
+    it.each([
+      ['missing', undefined, undefined, 400, 'invalid_request'],
+      ['empty', '  ', undefined, 400, 'invalid_request'],
+      ['repeated', ['demo-app', 'demo-app'], undefined, 400, 'invalid_request'],
+      ['unknown', 'nobody', undefined, 401, 'invalid_client'],
+      ['confidential', 'backend', undefined, 401, 'invalid_client'],
+      ['without the grant', 'refresh-only', 'password', 400, 'unauthorized_client'],
+    ] as const)('%s → %d %s', async (_case, header, grant, status, error) => {
+      await expect(
+        resolver.forSession(header as string | string[] | undefined, grant),
+      ).rejects.toMatchObject({ status, error });
+    });
+
+    it('tells a confidential client where to go instead', async () => {
+      await expect(resolver.forSession('backend')).rejects.toMatchObject({
+        description: expect.stringMatching(/POST \/oauth\/token with the client's secret/),
+      });
+    });
+  });
+
+  describe('forRegistration', () => {
+    it('allows no header, and any registered client', async () => {
+      await expect(resolver.forRegistration(undefined)).resolves.toBeUndefined();
+      await expect(resolver.forRegistration('backend')).resolves.toMatchObject({ id: 'backend' });
+    });
+
+    it.each([['nobody'], ['']])('refuses %j with 401 invalid_client', async (header) => {
+      await expect(resolver.forRegistration(header)).rejects.toMatchObject({
+        status: 401,
+        error: 'invalid_client',
+      });
+    });
+  });
+});
