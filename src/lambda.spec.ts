@@ -1,0 +1,162 @@
+import { jest } from '@jest/globals';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiGatewayEvent, HttpApiEvent, RestApiEvent } from './lambda.js';
+
+/**
+ * The handler's own logic, with the Nest app replaced by a one-line stand-in: stage prefixes,
+ * one app per container, and what happens when the app cannot start. (test/lambda.e2e-spec.ts
+ * runs the real app.)
+ */
+
+const createApp = jest.fn<(config: unknown) => Promise<unknown>>();
+jest.unstable_mockModule('./app.setup.js', () => ({ createApp }));
+const { handler, normalizeEvent, close } = await import('./lambda.js');
+
+/** An express-like app answering every request with its method and URL. */
+function fakeApp() {
+  const app = {
+    handle: (req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('content-type', 'text/plain');
+      res.end(`${req.method} ${req.url}`);
+    },
+  };
+  return { getHttpAdapter: () => ({ getInstance: () => app }), close: jest.fn() };
+}
+
+function v2(rawPath: string, stage = '$default', rawQueryString = ''): HttpApiEvent {
+  return {
+    version: '2.0',
+    rawPath,
+    rawQueryString,
+    headers: {},
+    requestContext: { stage, http: { method: 'GET', sourceIp: '203.0.113.7' } },
+    isBase64Encoded: false,
+  };
+}
+
+function v1(path: string, pathParameters: Record<string, string> | null = null): RestApiEvent {
+  return {
+    path,
+    httpMethod: 'GET',
+    headers: {},
+    multiValueHeaders: {},
+    pathParameters,
+    requestContext: { stage: 'dev', path: `/dev${path}`, identity: { sourceIp: '203.0.113.7' } },
+    body: null,
+    isBase64Encoded: false,
+  };
+}
+
+const pathOf = (event: ApiGatewayEvent): string =>
+  event.version === '2.0' ? event.rawPath : event.path;
+
+describe('normalizeEvent', () => {
+  it.each([
+    ['a named stage prefix', '/dev/health', 'dev', '/health'],
+    ['the bare stage path', '/dev', 'dev', '/'],
+    ['nothing under $default', '/health', '$default', '/health'],
+    ['nothing when the path does not start with the stage', '/health', 'dev', '/health'],
+    ['nothing when the stage is only a prefix of a segment', '/devices', 'dev', '/devices'],
+    ['the stage once only', '/dev/dev/x', 'dev', '/dev/x'],
+  ])('HTTP API: strips %s', (_name, rawPath, stage, expected) => {
+    expect(pathOf(normalizeEvent(v2(rawPath, stage)))).toBe(expected);
+  });
+
+  it('REST API: keeps the stage-relative path and drops the {proxy+} parameter only', () => {
+    const event = normalizeEvent(v1('/docs/swagger-ui.css', { proxy: 'swagger-ui.css', id: '7' }));
+    expect(pathOf(event)).toBe('/docs/swagger-ui.css');
+    expect((event as RestApiEvent).pathParameters).toEqual({ id: '7' });
+  });
+
+  it('REST API: strips a stage prefix a proxy in front may have added', () => {
+    expect(pathOf(normalizeEvent(v1('/dev/health')))).toBe('/health');
+  });
+
+  it('leaves the event it was given untouched', () => {
+    const event = v2('/dev/health', 'dev');
+    normalizeEvent(event);
+    expect(event.rawPath).toBe('/dev/health');
+  });
+});
+
+describe('handler', () => {
+  const env = { ...process.env };
+
+  beforeEach(async () => {
+    await close();
+    createApp.mockReset();
+    process.env = { ...env, NODE_ENV: 'test' };
+  });
+  afterAll(() => {
+    process.env = env;
+  });
+
+  it('answers API Gateway events through the app, with the stage stripped', async () => {
+    createApp.mockResolvedValue(fakeApp());
+    const result = await handler(v2('/dev/user/sessions', 'dev', 'a=1'), {});
+    expect(result).toEqual(
+      expect.objectContaining({ statusCode: 200, body: 'GET /user/sessions?a=1' }),
+    );
+    const rest = await handler(v1('/health'), {});
+    expect(rest).toEqual(expect.objectContaining({ statusCode: 200, body: 'GET /health' }));
+  });
+
+  it('builds the app once per container, even for events that arrive together', async () => {
+    createApp.mockResolvedValue(fakeApp());
+    await Promise.all([handler(v2('/a'), {}), handler(v2('/b'), {}), handler(v1('/c'), {})]);
+    await handler(v2('/d'), {});
+    expect(createApp).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the configuration from the environment when the first event arrives', async () => {
+    createApp.mockResolvedValue(fakeApp());
+    process.env.TABLE_NAME = 'table-from-env';
+    await handler(v2('/'), {});
+    expect(createApp).toHaveBeenCalledWith(
+      expect.objectContaining({
+        dynamodb: expect.objectContaining({ tableName: 'table-from-env' }),
+      }),
+    );
+  });
+
+  it('fails an event when the configuration is bad, in one line that shows no value', async () => {
+    const secret = 'not-json-but-secret-material';
+    process.env.JWT_SIGNING_KEYS = secret;
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(handler(v2('/health'), {})).rejects.toThrow('JWT_SIGNING_KEYS');
+      expect(logged).toHaveBeenCalledTimes(1);
+      const line = String(logged.mock.calls[0][0]);
+      expect(line).toMatch(/^Cannot start: JWT_SIGNING_KEYS/);
+      expect(line).not.toContain(secret);
+      expect(createApp).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('tries again on the next event after a failed start', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      createApp.mockRejectedValueOnce(new Error('DynamoDB was not reachable'));
+      createApp.mockResolvedValueOnce(fakeApp());
+      await expect(handler(v2('/health'), {})).rejects.toThrow('DynamoDB was not reachable');
+      await expect(handler(v2('/health'), {})).resolves.toEqual(
+        expect.objectContaining({ statusCode: 200 }),
+      );
+      expect(createApp).toHaveBeenCalledTimes(2);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('close() closes the app, and the next event builds a new one', async () => {
+    const first = fakeApp();
+    createApp.mockResolvedValueOnce(first).mockResolvedValueOnce(fakeApp());
+    await handler(v2('/'), {});
+    await close();
+    expect(first.close).toHaveBeenCalledTimes(1);
+    await handler(v2('/'), {});
+    expect(createApp).toHaveBeenCalledTimes(2);
+  });
+});

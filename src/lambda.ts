@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { configure as serverlessExpress } from '@codegenie/serverless-express';
+import type { INestApplication } from '@nestjs/common';
+import type { RequestListener } from 'node:http';
+import { createApp } from './app.setup.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+
+/**
+ * The Lambda entry point: the same Nest application as the local server (app.setup.ts), behind
+ * `@codegenie/serverless-express`, which turns API Gateway events into Node requests and the
+ * responses back into API Gateway results. It serves HTTP API (payload 2.0) and REST API (payload
+ * 1.0) events. Nothing happens at import time; the first event builds the app and later events in
+ * the same container reuse it.
+ */
+
+/** The parts of an API Gateway HTTP API (payload 2.0) event this file reads or rewrites. */
+export interface HttpApiEvent {
+  readonly version: '2.0';
+  readonly rawPath: string;
+  readonly requestContext: {
+    readonly stage?: string;
+    readonly http: { readonly method: string; readonly [key: string]: unknown };
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** The parts of an API Gateway REST API (payload 1.0) event this file reads or rewrites. */
+export interface RestApiEvent {
+  readonly version?: '1.0';
+  readonly path: string;
+  readonly httpMethod: string;
+  readonly pathParameters?: Readonly<Record<string, string | undefined>> | null;
+  readonly requestContext: {
+    readonly stage?: string;
+    readonly path?: string;
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+export type ApiGatewayEvent = HttpApiEvent | RestApiEvent;
+
+/** What API Gateway expects back, in either payload format. */
+export interface ApiGatewayResult {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly multiValueHeaders?: Readonly<Record<string, readonly string[]>>;
+  readonly cookies?: readonly string[];
+}
+
+type Proxy = (event: ApiGatewayEvent, context: object) => Promise<ApiGatewayResult>;
+
+function isHttpApiEvent(event: ApiGatewayEvent): event is HttpApiEvent {
+  return event.version === '2.0';
+}
+
+/** `/dev/docs` → `/docs` for stage `dev`; `/dev` → `/`; anything else unchanged. */
+function withoutPrefix(path: string, stage: string | undefined): string {
+  if (!stage || stage === '$default') return path;
+  const prefix = `/${stage}`;
+  if (path === prefix) return '/';
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
+}
+
+/**
+ * Routes are at the root of the app, but API Gateway may put the stage in front of the path:
+ * an HTTP API with a named stage sends `rawPath: "/dev/health"`. The REST API's `path` is already
+ * relative to the stage (only `requestContext.path` carries it), and is stripped the same way in
+ * case a proxy in front adds it. For REST API events the `proxy` path parameter is dropped too:
+ * serverless-express would otherwise take `/{proxy}` as the whole path, so `/docs/{proxy+}` would
+ * turn `/docs/swagger-ui.css` into `/swagger-ui.css`.
+ */
+export function normalizeEvent(event: ApiGatewayEvent): ApiGatewayEvent {
+  const stage = event.requestContext.stage;
+  if (isHttpApiEvent(event)) {
+    return { ...event, rawPath: withoutPrefix(event.rawPath, stage) };
+  }
+  const pathParameters = Object.fromEntries(
+    Object.entries(event.pathParameters ?? {}).filter(([name]) => name !== 'proxy'),
+  );
+  return { ...event, path: withoutPrefix(event.path, stage), pathParameters };
+}
+
+interface Instance {
+  readonly app: INestApplication;
+  readonly serve: Proxy;
+}
+
+async function bootstrap(): Promise<Instance> {
+  // Read once per container; a bad value fails the first event with a message naming the variable.
+  const config = loadConfig(process.env);
+  const app = await createApp(config);
+  const serve: unknown = serverlessExpress({
+    app: app.getHttpAdapter().getInstance() as RequestListener,
+    // Its debug and info logs print whole events, with Authorization headers and passwords:
+    // errors only, whatever the app's LOG_LEVEL (the app logs requests itself, redacted).
+    logSettings: { level: 'error' },
+    // Never a stack trace in a response, whatever NODE_ENV says.
+    respondWithErrors: false,
+  });
+  return { app, serve: serve as Proxy };
+}
+
+let instance: Promise<Instance> | undefined;
+
+/** The app for this container: built by the first event, shared by the rest. */
+function getInstance(): Promise<Instance> {
+  instance ??= bootstrap().catch((error: unknown) => {
+    // Forget the failure so the next event tries again (DynamoDB or a network blip at start
+    // should not poison the container), and say what went wrong in one line: a ConfigError names
+    // the variable, never its value.
+    instance = undefined;
+    console.error(
+      error instanceof ConfigError
+        ? `Cannot start: ${error.message}`
+        : `Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    throw error;
+  });
+  return instance;
+}
+
+/** Closes this container's app (its DynamoDB sockets): for tests, which end where Lambda freezes. */
+export async function close(): Promise<void> {
+  const current = instance;
+  instance = undefined;
+  const built = await current?.catch(() => undefined);
+  await built?.app.close();
+}
+
+/** The Lambda handler (`dist-lambda/lambda.handler` in serverless.yml). */
+export async function handler(event: ApiGatewayEvent, context: object): Promise<ApiGatewayResult> {
+  const { serve } = await getInstance();
+  return serve(normalizeEvent(event), context);
+}
