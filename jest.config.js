@@ -21,6 +21,9 @@ const common = {
 };
 
 export default {
+  // A global option (ignored inside projects): e2e hooks start apps and hash passwords, which on a
+  // loaded 2-core machine can take longer than jest's 5 s default.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
@@ -30,7 +33,6 @@ export default {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.js',
       globalTeardown: '<rootDir>/test/setup/global-teardown.js',
-      testTimeout: 60000,
     },
   ],
 };

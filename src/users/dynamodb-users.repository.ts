@@ -3,6 +3,7 @@ import {
   GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
@@ -21,6 +22,8 @@ interface UserItem {
   passwordHash: string;
   createdAt: string;
   updatedAt: string;
+  failedLogins?: number;
+  lockedUntil?: string;
 }
 
 function toUser(item: UserItem): User {
@@ -30,6 +33,8 @@ function toUser(item: UserItem): User {
     passwordHash: item.passwordHash,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+    failedLogins: item.failedLogins,
+    lockedUntil: item.lockedUntil,
   };
 }
 
@@ -103,5 +108,34 @@ export class DynamoDbUsersRepository extends UsersRepository {
       }),
     );
     return result.Item ? toUser(unmarshall(result.Item) as UserItem) : undefined;
+  }
+
+  async recordFailedLogin(userId: string, lockedUntil: Date | undefined): Promise<void> {
+    // ADD is atomic, so concurrent failures are all counted.
+    await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall(keys.user(userId)),
+        UpdateExpression: lockedUntil
+          ? 'ADD failedLogins :one SET lockedUntil = :until'
+          : 'ADD failedLogins :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({
+          ':one': 1,
+          ...(lockedUntil ? { ':until': lockedUntil.toISOString() } : {}),
+        }),
+      }),
+    );
+  }
+
+  async clearFailedLogins(userId: string): Promise<void> {
+    await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall(keys.user(userId)),
+        UpdateExpression: 'REMOVE failedLogins, lockedUntil',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 }

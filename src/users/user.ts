@@ -5,4 +5,7 @@ export interface User {
   readonly passwordHash: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Consecutive failed sign-ins, and the lock they caused (see lockout.ts). */
+  readonly failedLogins?: number;
+  readonly lockedUntil?: string;
 }

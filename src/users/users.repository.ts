@@ -12,4 +12,8 @@ export abstract class UsersRepository {
   abstract findByEmail(normalizedEmail: string): Promise<User | undefined>;
   /** Account by id (bearer-authenticated reads). */
   abstract findById(userId: string): Promise<User | undefined>;
+  /** Counts a failed sign-in (one write); sets the lock when one is due. */
+  abstract recordFailedLogin(userId: string, lockedUntil: Date | undefined): Promise<void>;
+  /** Clears the failure count after a successful sign-in (only written when there was one). */
+  abstract clearFailedLogins(userId: string): Promise<void>;
 }

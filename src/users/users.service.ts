@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { normalizeEmail } from './email.js';
+import { isLocked, lockedUntil } from './lockout.js';
 import { PasswordHasher } from './password-hasher.js';
 import { checkPassword } from './password-policy.js';
 import type { User } from './user.js';
@@ -47,12 +48,24 @@ export class UsersService {
 
   /**
    * The user whose email and password these are, or undefined. Spends one argon2 verification
-   * whether or not the email exists, so timing does not reveal registered emails.
+   * whether or not the email exists, so timing does not reveal registered emails. A locked
+   * account (too many failures, see lockout.ts) is refused without looking at the password, with
+   * the same answer and timing, so guesses made while locked are worth nothing.
    */
   async verifyCredentials(email: string, password: string): Promise<PublicUser | undefined> {
     const user = await this.users.findByEmail(normalizeEmail(email));
-    if (!user) return this.hasher.verifyAgainstDummy(password).then(() => undefined);
-    return (await this.hasher.verify(user.passwordHash, password)) ? toPublic(user) : undefined;
+    const now = new Date();
+    if (!user || isLocked(user.lockedUntil, now)) {
+      await this.hasher.verifyAgainstDummy(password);
+      return undefined;
+    }
+    if (!(await this.hasher.verify(user.passwordHash, password))) {
+      const failures = (user.failedLogins ?? 0) + 1;
+      await this.users.recordFailedLogin(user.id, lockedUntil(failures, now));
+      return undefined;
+    }
+    if (user.failedLogins) await this.users.clearFailedLogins(user.id);
+    return toPublic(user);
   }
 
   async getById(userId: string): Promise<PublicUser> {
