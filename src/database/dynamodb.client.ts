@@ -42,7 +42,7 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
-function isLoopback(endpoint: string | undefined): boolean {
+export function isLoopback(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
   const host = new URL(endpoint).hostname;
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');

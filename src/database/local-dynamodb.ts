@@ -13,7 +13,8 @@ export class JavaMissingError extends Error {
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
-  stop(): Promise<void>;
+  /** Ends the Java process: SIGTERM by default; SIGKILL simulates a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -76,10 +77,10 @@ export async function startLocalDynamoDb(dataDir: string | null): Promise<LocalD
   }
   const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
   };
   try {

@@ -8,7 +8,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TABLE_NAME } from '../database/database.tokens.js';
+import { CONFIRM_TRANSACTIONS, TABLE_NAME } from '../database/database.tokens.js';
 import { keys } from '../database/table.schema.js';
 import type { User } from './user.js';
 import { EmailTakenError, UsersRepository } from './users.repository.js';
@@ -43,6 +43,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
   constructor(
     private readonly db: DynamoDBClient,
     @Inject(TABLE_NAME) private readonly table: string,
+    @Inject(CONFIRM_TRANSACTIONS) private readonly confirmTransactions: boolean,
   ) {
     super();
   }
@@ -72,6 +73,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.send(transaction);
+        if (this.confirmTransactions) await this.findById(user.id);
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
