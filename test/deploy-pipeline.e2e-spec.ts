@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+
+/**
+ * The Go.cd pipelines (.gocd/pipelines.gocd.yaml): they parse, each Lambda function of
+ * serverless.yml has the original service's eight stages with manual gates before test and prod,
+ * and every npm script they run exists.
+ */
+
+const root = resolve(import.meta.dirname, '..');
+
+const EIGHT_STAGES = [
+  'unit-test',
+  'lint',
+  'coverage',
+  'deploy-dev',
+  'stage-for-test',
+  'deploy-test',
+  'stage-for-prod',
+  'deploy-prod',
+];
+
+interface Task {
+  exec?: { command: string; arguments?: string[] };
+  script?: string;
+  fetch?: { stage: string; job: string; source: string };
+}
+interface Stage {
+  approval?: string | { type: string };
+  tasks?: Task[];
+  jobs?: Record<string, { tasks: Task[] }>;
+  artifacts?: { build?: { source: string }; test?: { source: string } }[];
+}
+interface Pipeline {
+  group: string;
+  parameters?: Record<string, string>;
+  materials: Record<string, unknown>;
+  stages: Record<string, Stage>[];
+}
+interface GocdFile {
+  format_version: number;
+  pipelines: Record<string, Pipeline>;
+}
+
+const config = load(readFileSync(join(root, '.gocd/pipelines.gocd.yaml'), 'utf8')) as GocdFile;
+const scripts = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+
+/** serverless.yml's function names (top-level keys under `functions:`). */
+function serverlessFunctions(): string[] {
+  const yml = readFileSync(join(root, 'serverless.yml'), 'utf8');
+  const block = /^functions:\n([\s\S]*?)^\S/m.exec(yml)?.[1] ?? '';
+  return [...block.matchAll(/^ {2}([a-zA-Z][\w-]*):\s*$/gm)].map(([, name]) => name);
+}
+
+const stageName = (stage: Record<string, Stage>): string => Object.keys(stage)[0];
+const tasksOf = (stage: Stage): Task[] =>
+  stage.tasks ?? Object.values(stage.jobs ?? {}).flatMap((job) => job.tasks);
+const approvalOf = (stage: Stage): string | undefined =>
+  typeof stage.approval === 'string' ? stage.approval : stage.approval?.type;
+
+/** Every command line a pipeline runs, with its parameters filled in. */
+function commands(pipeline: Pipeline): string[] {
+  const fill = (text: string): string =>
+    text.replace(/#\{(\w+)\}/g, (_match, name: string) => pipeline.parameters?.[name] ?? '');
+  return pipeline.stages.flatMap((stage) =>
+    tasksOf(Object.values(stage)[0]).flatMap((task) => {
+      if (task.exec) return [fill([task.exec.command, ...(task.exec.arguments ?? [])].join(' '))];
+      if (task.script) return task.script.split('\n').map(fill);
+      return [];
+    }),
+  );
+}
+
+describe('.gocd/pipelines.gocd.yaml', () => {
+  const functionPipelines = Object.entries(config.pipelines).filter(
+    ([, pipeline]) => pipeline.parameters?.function,
+  );
+
+  it('is Go.cd YAML config, format version 10', () => {
+    expect(config.format_version).toBe(10);
+    for (const pipeline of Object.values(config.pipelines)) {
+      expect(pipeline.group).toEqual(expect.any(String));
+      expect(Object.keys(pipeline.materials).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('has one pipeline per Lambda function of serverless.yml', () => {
+    const functions = functionPipelines.map(([, pipeline]) => pipeline.parameters!.function);
+    expect(functions.sort()).toEqual(serverlessFunctions().sort());
+    expect(functions).toEqual(expect.arrayContaining(['credentials', 'api']));
+  });
+
+  it.each(['credentials', 'api'])('gives the %s function the eight stages, in order', (name) => {
+    const [, pipeline] = functionPipelines.find(([, p]) => p.parameters!.function === name)!;
+    expect(pipeline.stages.map(stageName)).toEqual(EIGHT_STAGES);
+  });
+
+  it('deploys to test and prod only by hand, and to dev on every change', () => {
+    for (const [, pipeline] of functionPipelines) {
+      const approvals = Object.fromEntries(
+        pipeline.stages.map((stage) => [stageName(stage), approvalOf(Object.values(stage)[0])]),
+      );
+      expect(approvals['deploy-test']).toBe('manual');
+      expect(approvals['deploy-prod']).toBe('manual');
+      expect(approvals['deploy-dev']).toBeUndefined();
+    }
+  });
+
+  it("deploys each function's own code, to the stage its name says", () => {
+    for (const [, pipeline] of functionPipelines) {
+      const fn = pipeline.parameters!.function;
+      const deploys = commands(pipeline).filter((line) => line.includes('deploy:function'));
+      expect(deploys).toEqual([
+        `npm run deploy:function -- --stage dev --function ${fn}`,
+        `npm run deploy:function -- --stage test --function ${fn}`,
+        `npm run deploy:function -- --stage prod --function ${fn}`,
+      ]);
+    }
+  });
+
+  it('promotes the bundle built in stage-for-test to test and prod', () => {
+    for (const [, pipeline] of functionPipelines) {
+      const stages = Object.fromEntries(
+        pipeline.stages.map((stage) => [stageName(stage), Object.values(stage)[0]]),
+      );
+      expect(stages['stage-for-test'].artifacts).toEqual([
+        { build: expect.objectContaining({ source: 'dist-lambda' }) },
+      ]);
+      for (const name of ['deploy-test', 'stage-for-prod', 'deploy-prod']) {
+        const fetches = tasksOf(stages[name]).filter((task) => task.fetch);
+        expect(fetches.map((task) => task.fetch!.stage)).toEqual(['stage-for-test']);
+        // Promoted, not rebuilt.
+        expect(commands({ ...pipeline, stages: [{ [name]: stages[name] }] })).not.toContain(
+          'npm run build:lambda',
+        );
+      }
+    }
+  });
+
+  it('runs only npm scripts that exist in package.json', () => {
+    const lines = Object.values(config.pipelines).flatMap(commands);
+    const npmRuns = lines.flatMap((line) =>
+      [...line.matchAll(/\bnpm run ([\w:.-]+)/g)].map(([, script]) => script),
+    );
+    expect(npmRuns.length).toBeGreaterThan(10);
+    const missing = npmRuns.filter((script) => !(script in scripts));
+    expect(missing).toEqual([]);
+    // And nothing else but installing dependencies.
+    const others = lines.filter((line) => !/^npm (run |ci\b)/.test(line));
+    expect(others).toEqual([]);
+  });
+});

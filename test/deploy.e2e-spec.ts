@@ -1,0 +1,490 @@
+// CloudFormation templates are untyped JSON, read here as `any`; the assertions are the checks.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
+import { TABLE_SCHEMA } from '../src/database/table.schema.js';
+import { ensureTable } from '../src/database/table.setup.js';
+import { createTestApp } from './setup/test-app.js';
+
+/**
+ * serverless.yml, checked through what it produces: `serverless package` (osls) runs offline (no
+ * network, dummy credentials) for dev and prod, and the CloudFormation templates must hold the
+ * table of TABLE_SCHEMA, IAM for exactly the DynamoDB actions src/ uses, both functions with every
+ * route of the HTTP contract, CORS and throttling per stage, and a zip of the prebuilt bundle only.
+ */
+
+const root = resolve(import.meta.dirname, '..');
+
+// ---------------------------------------------------------------------------------------------
+// What the source says.
+
+/** Files that use DynamoDB for local runs and tests only; in AWS the table comes from here. */
+const LOCAL_ONLY = ['src/database/local-dynamodb.ts', 'src/database/table.setup.ts'];
+
+/** A transaction is authorised by the actions of its parts (DynamoDB developer guide). */
+const TRANSACTION_PARTS: Readonly<Record<string, string>> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/**
+ * The IAM actions the service's code needs: every `new XxxCommand(` of @aws-sdk/client-dynamodb in
+ * src/ (bar the local-only files) is `dynamodb:Xxx`, except transactions, which need the actions
+ * of the parts they are made of (`Put: {` → PutItem, `ConditionCheck: {` → ConditionCheckItem).
+ */
+function dynamoDbActionsInSource(): string[] {
+  const actions = new Set<string>();
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const path = relative(root, file);
+    const text = readFileSync(file, 'utf8');
+    if (LOCAL_ONLY.includes(path) || !text.includes('@aws-sdk/client-dynamodb')) continue;
+    for (const [, command] of text.matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
+      if (command === 'TransactWriteItems' || command === 'TransactGetItems') {
+        const parts = [...text.matchAll(/\b(Put|Update|Delete|ConditionCheck|Get)\s*:\s*\{/g)];
+        if (parts.length === 0) throw new Error(`${path}: cannot tell what its transaction does`);
+        for (const [, part] of parts) actions.add(`dynamodb:${TRANSACTION_PARTS[part]}`);
+      } else {
+        actions.add(`dynamodb:${command}`);
+      }
+    }
+  }
+  return [...actions].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// What `serverless package` makes.
+
+interface Resource {
+  Type: string;
+  Properties: any;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+
+/** The placeholders the package:offline script passes instead of reading SSM. */
+function offlineParams(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const params = [...scripts['package:offline'].matchAll(/--param=([^\s']+)/g)].map(
+    ([, value]) => `--param=${value}`,
+  );
+  expect(params.length).toBeGreaterThan(0);
+  return params;
+}
+
+/** Whether this machine can cut a process off the network (user and network namespaces). */
+function canIsolateNetwork(): boolean {
+  return spawnSync('unshare', ['-rn', 'true']).status === 0;
+}
+
+/** `serverless package --stage <stage>` into a fresh folder, with dummy credentials, no network. */
+function packageStage(stage: string): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), `sls-${stage}-`));
+  const args = [
+    join(root, 'node_modules/osls/bin/serverless.js'),
+    'package',
+    '--stage',
+    stage,
+    ...offlineParams(),
+    '--package',
+    out,
+  ];
+  const [command, argv] = canIsolateNetwork()
+    ? ['unshare', ['-rn', process.execPath, ...args]]
+    : [process.execPath, args];
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    // Should anything still try the network (no namespaces here), it fails at once.
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NODE_OPTIONS: '',
+  };
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise(out)
+        : reject(new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`)),
+    );
+  });
+}
+
+function readTemplate(dir: string): Template {
+  const file = join(dir, 'cloudformation-template-update-stack.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Template;
+}
+
+/** The names in a zip's central directory (enough of the format to list a package). */
+function zipEntries(file: string): string[] {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+const byType = (template: Template, type: string): [string, Resource][] =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/** Route key → the function (logical id) its integration invokes. */
+function routes(template: Template): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [, route] of byType(template, 'AWS::ApiGatewayV2::Route')) {
+    const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+    const integration = template.Resources[integrationId];
+    const functionId = integration.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+    result.set(route.Properties.RouteKey as string, functionId);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP contract (docs: /work/shared/DESIGN.md): which function serves which route.
+
+const CREDENTIALS_ROUTES = ['POST /oauth/token', 'POST /session', 'PUT /session', 'POST /user'];
+const API_ROUTES = [
+  'POST /oauth/revoke',
+  'POST /oauth/introspect',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/jwks.json',
+  'GET /user',
+  'GET /user/sessions',
+  'DELETE /user/sessions',
+  'DELETE /user/sessions/{id}',
+  'GET /session',
+  'DELETE /session',
+  'GET /health',
+  'GET /docs',
+  'GET /docs/{proxy+}',
+  'GET /docs-json',
+  // Not in the contract, but Nest's Swagger module serves it beside /docs-json.
+  'GET /docs-yaml',
+];
+
+describe('serverless.yml, packaged offline by osls', () => {
+  let dev: Template;
+  let prod: Template;
+  let devDir: string;
+  let prodDir: string;
+
+  beforeAll(async () => {
+    // The package holds the prebuilt bundle, so there must be one.
+    if (!existsSync(join(root, 'dist-lambda/lambda.mjs'))) {
+      const build = spawnSync(process.execPath, ['scripts/build-lambda.js'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      if (build.status !== 0) throw new Error(`build:lambda failed: ${build.stderr}`);
+    }
+    // One after the other: osls zips into the project's .serverless/ before moving the zip.
+    devDir = await packageStage('dev');
+    prodDir = await packageStage('prod');
+    dev = readTemplate(devDir);
+    prod = readTemplate(prodDir);
+  }, 180_000);
+
+  afterAll(() => {
+    for (const dir of [devDir, prodDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('the DynamoDB table', () => {
+    const table = (template: Template): Resource => {
+      const tables = byType(template, 'AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(1);
+      return tables[0][1];
+    };
+
+    it('has the keys, index and TTL of TABLE_SCHEMA', () => {
+      const { partitionKey, sortKey, ttlAttribute, userSessionsIndex: gsi } = TABLE_SCHEMA;
+      for (const template of [dev, prod]) {
+        const { Properties: p } = table(template);
+        expect(p.KeySchema).toEqual([
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ]);
+        expect(p.AttributeDefinitions).toEqual(
+          expect.arrayContaining(
+            [partitionKey, sortKey, gsi.partitionKey, gsi.sortKey].map((name) => ({
+              AttributeName: name,
+              AttributeType: 'S',
+            })),
+          ),
+        );
+        expect(p.AttributeDefinitions).toHaveLength(4);
+        expect(p.GlobalSecondaryIndexes).toEqual([
+          {
+            IndexName: gsi.name,
+            KeySchema: [
+              { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+              { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]);
+        expect(p.TimeToLiveSpecification).toEqual({ AttributeName: ttlAttribute, Enabled: true });
+        expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(p.SSESpecification).toEqual({ SSEEnabled: true });
+      }
+    });
+
+    it('is the table ensureTable makes for local runs and tests', async () => {
+      const endpoint = process.env.DYNAMODB_ENDPOINT;
+      if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest');
+      const client = createDynamoDbClient({ region: 'us-east-1', endpoint });
+      const TableName = `test-deploy-${randomUUID()}`;
+      try {
+        await ensureTable(client, TableName);
+        const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+        const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
+        const { Properties: p } = table(dev);
+        expect(Table?.KeySchema).toEqual(p.KeySchema);
+        expect(Table?.AttributeDefinitions).toEqual(expect.arrayContaining(p.AttributeDefinitions));
+        expect(
+          Table?.GlobalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({
+            IndexName,
+            KeySchema,
+            Projection,
+          })),
+        ).toEqual(p.GlobalSecondaryIndexes);
+        expect(ttl.TimeToLiveDescription?.AttributeName).toBe(
+          p.TimeToLiveSpecification.AttributeName,
+        );
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it('survives a stack removal in prod only, where it is also protected from deletion', () => {
+      expect(table(prod).DeletionPolicy).toBe('Retain');
+      expect(table(prod).Properties.DeletionProtectionEnabled).toBe(true);
+      expect(table(dev).DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('IAM', () => {
+    const statements = (template: Template): any[] =>
+      byType(template, 'AWS::IAM::Role').flatMap(([, role]) =>
+        (role.Properties.Policies as any[]).flatMap((policy) => policy.PolicyDocument.Statement),
+      );
+
+    it('grants exactly the DynamoDB actions the code in src/ uses', () => {
+      const used = dynamoDbActionsInSource();
+      expect(used).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+      for (const template of [dev, prod]) {
+        const granted = statements(template)
+          .flatMap((statement) => [statement.Action].flat() as string[])
+          .filter((action) => action.startsWith('dynamodb:'))
+          .sort();
+        // A difference names the actions to add to or remove from serverless.yml.
+        expect(granted).toEqual(used);
+      }
+    });
+
+    it('grants them on the table and its index only, and nothing on *', () => {
+      for (const template of [dev, prod]) {
+        const dynamo = statements(template).filter((s) =>
+          [s.Action].flat().some((action: string) => action.startsWith('dynamodb:')),
+        );
+        expect(dynamo).toHaveLength(1);
+        expect(dynamo[0].Resource).toEqual([
+          { 'Fn::GetAtt': ['SessionTable', 'Arn'] },
+          {
+            'Fn::Join': [
+              '/',
+              [
+                { 'Fn::GetAtt': ['SessionTable', 'Arn'] },
+                'index',
+                TABLE_SCHEMA.userSessionsIndex.name,
+              ],
+            ],
+          },
+        ]);
+        for (const statement of statements(template)) {
+          expect([statement.Action].flat()).not.toContain('*');
+          expect([statement.Resource].flat()).not.toContain('*');
+        }
+      }
+    });
+  });
+
+  describe('functions and routes', () => {
+    const fn = (template: Template, id: string) => template.Resources[id].Properties;
+
+    it('has two functions from the one prebuilt bundle, on Node 22', () => {
+      const functions = byType(dev, 'AWS::Lambda::Function').map(([id]) => id);
+      expect(functions.sort()).toEqual(['ApiLambdaFunction', 'CredentialsLambdaFunction']);
+      for (const id of functions) {
+        expect(fn(dev, id).Handler).toBe('dist-lambda/lambda.handler');
+        expect(fn(dev, id).Runtime).toBe('nodejs22.x');
+        expect(fn(dev, id).Code).toEqual(fn(dev, functions[0]).Code);
+      }
+      // argon2 is CPU bound and Lambda's CPU grows with memory.
+      expect(fn(dev, 'CredentialsLambdaFunction').MemorySize).toBeGreaterThanOrEqual(1024);
+      expect(fn(dev, 'CredentialsLambdaFunction').MemorySize).toBeGreaterThan(
+        fn(dev, 'ApiLambdaFunction').MemorySize,
+      );
+    });
+
+    it('is built for the architecture of the argon2 binary in dist-lambda/', () => {
+      const build = JSON.parse(readFileSync(join(root, 'dist-lambda/build.json'), 'utf8'));
+      for (const [, resource] of byType(dev, 'AWS::Lambda::Function')) {
+        expect(resource.Properties.Architectures).toEqual([build.architecture]);
+      }
+    });
+
+    it('configures the functions as production, with secrets from placeholders (no AWS call)', () => {
+      for (const template of [dev, prod]) {
+        const env = fn(template, 'CredentialsLambdaFunction').Environment.Variables;
+        expect(env).toEqual(expect.objectContaining({ NODE_ENV: 'production' }));
+        expect(env.TABLE_NAME).toEqual({ Ref: 'SessionTable' });
+        expect(env.ISSUER).toEqual(expect.anything());
+        expect(env.JWT_SIGNING_KEYS).toBe('offline-package-not-deployable');
+        expect(env.BOOTSTRAP_CLIENTS).toBe('[]');
+        expect(fn(template, 'ApiLambdaFunction').Environment).toEqual(
+          fn(template, 'CredentialsLambdaFunction').Environment,
+        );
+      }
+    });
+
+    it('routes every path of the HTTP contract to its function, and nothing else', () => {
+      const expected = new Map([
+        ...CREDENTIALS_ROUTES.map((key) => [key, 'CredentialsLambdaFunction'] as const),
+        ...API_ROUTES.map((key) => [key, 'ApiLambdaFunction'] as const),
+      ]);
+      expect(Object.fromEntries(routes(dev))).toEqual(Object.fromEntries(expected));
+      expect(Object.fromEntries(routes(prod))).toEqual(Object.fromEntries(expected));
+    });
+
+    it('has an API route for every route the Nest app serves', async () => {
+      const t = await createTestApp();
+      try {
+        const instance = t.app.getHttpAdapter().getInstance() as {
+          router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+        };
+        // Wildcard paths are middleware applied to every route (request logging), not routes.
+        const served = instance.router.stack.flatMap((layer) =>
+          layer.route && !layer.route.path.includes('*')
+            ? Object.keys(layer.route.methods)
+                .filter((method) => method !== '_all')
+                .map((method) => `${method.toUpperCase()} ${layer.route!.path}`)
+            : [],
+        );
+        expect(served).toEqual(expect.arrayContaining(['GET /health', 'POST /user']));
+        const keys = [...routes(dev).keys()];
+        const patterns = keys.map(
+          (key) =>
+            new RegExp(
+              `^${key
+                .replace(/[.]/g, '\\.')
+                .replace(/\{proxy\+\}/g, '.+')
+                .replace(/\{[^}]+\}/g, '[^/]+')}$`,
+            ),
+        );
+        // Path parameters become sample values; `/docs/` is `/docs` to API Gateway.
+        const unrouted = served.filter((route) => {
+          const sample = route.replace(/:(\w+)/g, 'param-$1').replace(/(.)\/$/, '$1');
+          return !patterns.some((pattern) => pattern.test(sample));
+        });
+        expect(unrouted).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe('the HTTP API', () => {
+    it('allows configured origins only: never * in prod', () => {
+      const origins = (template: Template): string[] =>
+        template.Resources.HttpApi.Properties.CorsConfiguration.AllowOrigins;
+      expect(origins(dev).length).toBeGreaterThan(0);
+      expect(origins(prod).length).toBeGreaterThan(0);
+      expect(origins(prod)).not.toContain('*');
+      for (const origin of origins(prod)) expect(origin).toMatch(/^https:\/\/[^*]+$/);
+      const appOrigins = prod.Resources.CredentialsLambdaFunction.Properties.Environment.Variables
+        .CORS_ORIGINS as { 'Fn::Join': [string, string[]] };
+      expect(appOrigins['Fn::Join'][1]).toEqual(origins(prod));
+    });
+
+    it('throttles the routes that take a password harder than the rest', () => {
+      for (const template of [dev, prod]) {
+        const stage = template.Resources.HttpApiStage;
+        const { DefaultRouteSettings, RouteSettings } = stage.Properties;
+        expect(DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+        expect(Object.keys(RouteSettings).sort()).toEqual([...CREDENTIALS_ROUTES].sort());
+        for (const settings of Object.values<any>(RouteSettings)) {
+          expect(settings.ThrottlingRateLimit).toBeLessThan(
+            DefaultRouteSettings.ThrottlingRateLimit,
+          );
+          expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+        }
+        // Route settings fail to deploy if the stage is created before its routes.
+        const routeIds = byType(template, 'AWS::ApiGatewayV2::Route')
+          .filter(([, route]) => CREDENTIALS_ROUTES.includes(route.Properties.RouteKey))
+          .map(([id]) => id);
+        expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+      }
+    });
+
+    it('keeps every log group for a set number of days', () => {
+      for (const template of [dev, prod]) {
+        const groups = byType(template, 'AWS::Logs::LogGroup');
+        expect(groups.length).toBeGreaterThanOrEqual(3);
+        for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+    });
+  });
+
+  it('packages the prebuilt bundle and nothing else', () => {
+    const entries = zipEntries(join(devDir, 'session-service.zip'));
+    expect(entries.every((name) => name.startsWith('dist-lambda/'))).toBe(true);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        'dist-lambda/lambda.mjs',
+        'dist-lambda/swagger-ui/swagger-ui-bundle.js',
+        expect.stringMatching(
+          /^dist-lambda\/node_modules\/@node-rs\/argon2-linux-[^/]+\/.+\.node$/,
+        ),
+      ]),
+    );
+  });
+});
