@@ -1,0 +1,85 @@
+import { chromium, type Browser } from 'playwright-core';
+import { PASSWORD, registerUser } from './setup/oauth.js';
+import { createTestApp, type TestApp } from './setup/test-app.js';
+
+/**
+ * Swagger UI is how people explore the service: in a real browser, its "Authorize" dialog runs
+ * the OAuth2 password flow against /oauth/token, and "Try it out" on GET /user then succeeds.
+ * Uses Debian's Chromium (.ci/run installs it when missing).
+ */
+describe('Swagger UI at /docs (headless Chromium)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let email: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    const address = t.server.address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+    email = await registerUser(t);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // The machine has no network: keep Chromium from reaching out at start.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  it('signs in through Authorize (password flow) and calls GET /user with the token', async () => {
+    const page = await browser.newPage();
+    const tokenRequests: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/oauth/token')) tokenRequests.push(String(response.status()));
+    });
+    await page.goto(`${base}/docs`);
+    await page.click('.btn.authorize');
+    await page.fill('#oauth_username', email);
+    await page.fill('#oauth_password', PASSWORD);
+    await page.fill('#client_id_password', 'demo-app');
+    await page.click(
+      '.modal-ux .auth-container:has(#oauth_username) .btn.modal-btn.auth.authorize',
+    );
+    await page.waitForSelector('.modal-ux .auth-container:has-text("Authorized")');
+    expect(tokenRequests).toEqual(['200']);
+    await page.click('.modal-ux .close-modal');
+
+    const operation = '#operations-users-UsersController_me';
+    await page.click(`${operation} .opblock-summary`);
+    await page.click(`${operation} .try-out__btn`);
+    await page.click(`${operation} .execute`);
+    const status = await page.textContent(
+      `${operation} .live-responses-table tbody .response-col_status`,
+    );
+    const body = await page.textContent(`${operation} .live-responses-table tbody .microlight`);
+    expect(status?.trim()).toBe('200');
+    expect(JSON.parse(body ?? '{}')).toMatchObject({ email });
+    await page.close();
+  });
+
+  it('serves the OpenAPI document with the OAuth2 password flow', async () => {
+    const response = await fetch(`${base}/docs-json`);
+    const document = (await response.json()) as {
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, unknown>;
+    };
+    expect(document.components.securitySchemes.oauth2).toEqual({
+      type: 'oauth2',
+      flows: { password: { tokenUrl: 'oauth/token', scopes: {} } },
+    });
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/oauth/token', '/user', '/user/sessions', '/session']),
+    );
+  });
+});
