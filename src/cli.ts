@@ -13,13 +13,8 @@ import { ConfigModule } from './config/config.module.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import { DatabaseModule } from './database/database.module.js';
-import { createDynamoDbClient } from './database/dynamodb.client.js';
-import {
-  JavaMissingError,
-  startLocalDynamoDb,
-  type LocalDynamoDb,
-} from './database/local-dynamodb.js';
-import { ensureTable } from './database/table.setup.js';
+import { JavaMissingError, type LocalDynamoDb } from './database/local-dynamodb.js';
+import { prepareDatabase } from './database/prepare-database.js';
 
 export const USAGE = `Manage OAuth clients.
 
@@ -217,17 +212,8 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
     // The CLI manages what is stored; declaring start-up clients is the server's job, and doing it
     // here would, say, re-create demo-app in the same command that deletes it.
     config = { ...config, clients: { demoClient: false } };
-    if (!config.dynamodb.endpoint) {
-      local = await startLocalDynamoDb(config.dataDir);
-      config = { ...config, dynamodb: { ...config.dynamodb, endpoint: local.endpoint } };
-    }
-    // A fresh data folder has no table yet: create it as the server does at start.
-    const client = createDynamoDbClient(config.dynamodb);
-    try {
-      await ensureTable(client, config.dynamodb.tableName);
-    } finally {
-      client.destroy();
-    }
+    // A fresh data folder has no table yet: it is created as the server does at start.
+    ({ config, local } = await prepareDatabase(config));
     app = await NestFactory.createApplicationContext(CliModule.register(config), { logger: false });
     return await execute(command, app.get(ClientsService), deps);
   } catch (error) {

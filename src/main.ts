@@ -1,32 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from './app.setup.js';
-import { AppConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { createDynamoDbClient } from './database/dynamodb.client.js';
-import {
-  JavaMissingError,
-  startLocalDynamoDb,
-  type LocalDynamoDb,
-} from './database/local-dynamodb.js';
-import { ensureTable } from './database/table.setup.js';
-
-/** Uses DYNAMODB_ENDPOINT when set; otherwise starts DynamoDB Local with its files in DATA_DIR. */
-async function prepareDatabase(
-  config: AppConfig,
-): Promise<{ config: AppConfig; local?: LocalDynamoDb }> {
-  let local: LocalDynamoDb | undefined;
-  if (!config.dynamodb.endpoint) {
-    local = await startLocalDynamoDb(config.dataDir);
-    config = { ...config, dynamodb: { ...config.dynamodb, endpoint: local.endpoint } };
-  }
-  const client = createDynamoDbClient(config.dynamodb);
-  try {
-    await ensureTable(client, config.dynamodb.tableName);
-  } finally {
-    client.destroy();
-  }
-  return { config, local };
-}
+import { JavaMissingError } from './database/local-dynamodb.js';
+import { prepareDatabase } from './database/prepare-database.js';
 
 async function main(): Promise<void> {
   const { config, local } = await prepareDatabase(loadConfig(process.env));
