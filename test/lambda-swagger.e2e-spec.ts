@@ -1,0 +1,171 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
+import { ensureTable } from '../src/database/table.setup.js';
+import { httpApiEvent } from './lambda-events.js';
+
+/**
+ * Swagger UI in a real browser, served by the Lambda handler behind an API Gateway stage path
+ * (`/dev/docs`): its assets, its "Authorize" password flow (a relative token URL) and "Try it
+ * out" must all stay under the stage. A small HTTP server stands in for API Gateway: it turns
+ * each request under /dev into an HTTP API (payload 2.0) event for stage `dev`, and the result
+ * back into a response. Uses Debian's Chromium, as test/swagger-ui.e2e-spec.ts does.
+ */
+
+const STAGE = 'dev';
+const PASSWORD = 'correct horse battery staple';
+const CLIENT_ID = 'swagger-lambda-test';
+
+type Lambda = typeof import('../src/lambda.js');
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString() : undefined));
+    req.on('error', reject);
+  });
+}
+
+/** API Gateway, as far as this test needs it: a named stage in front of the function. */
+function apiGateway(lambda: Lambda): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!url.pathname.startsWith(`/${STAGE}/`)) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+        return;
+      }
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, [value].flat().join(',')]),
+      );
+      const event = httpApiEvent({
+        method: req.method ?? 'GET',
+        path: url.pathname.slice(STAGE.length + 1),
+        stage: STAGE,
+        headers,
+        body: await readBody(req),
+      });
+      const query = url.search.slice(1);
+      const result = await lambda.handler({ ...event, rawQueryString: query }, {});
+      res.writeHead(result.statusCode, { ...result.headers });
+      res.end(Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    })().catch((error: unknown) => {
+      res.writeHead(502).end(String(error));
+    });
+  });
+}
+
+describe('Swagger UI through the Lambda handler, under a stage path (headless Chromium)', () => {
+  const saved = { ...process.env };
+  const email = `swagger-${randomUUID()}@example.com`;
+  let lambda: Lambda;
+  let server: Server;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest (global setup)');
+    const tableName = `test-lambda-swagger-${randomUUID()}`;
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint });
+    await ensureTable(client, tableName);
+    client.destroy();
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    Object.assign(process.env, {
+      NODE_ENV: 'production',
+      AWS_LAMBDA_FUNCTION_NAME: 'session-service-test-api',
+      TABLE_NAME: tableName,
+      JWT_SIGNING_KEYS: JSON.stringify({
+        keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'swagger-test' }],
+      }),
+      BOOTSTRAP_CLIENTS: JSON.stringify([
+        { client_id: CLIENT_ID, grant_types: ['password', 'refresh_token'] },
+      ]),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    });
+    lambda = await import('../src/lambda.js');
+    server = apiGateway(lambda);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/${STAGE}`;
+    process.env.ISSUER = base;
+
+    const registered = await fetch(`${base}/user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(registered.status).toBe(201);
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await lambda?.close();
+    process.env = saved;
+  });
+
+  /** Opens /dev/docs, signs in through Authorize, and records what left the stage path. */
+  async function signIn(): Promise<{ page: Page; outsideStage: string[]; tokens: string[] }> {
+    const page = await browser.newPage();
+    const outsideStage: string[] = [];
+    const tokens: string[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (!path.startsWith(`/${STAGE}/`)) outsideStage.push(`${response.status()} ${path}`);
+      if (path === `/${STAGE}/oauth/token`) tokens.push(String(response.status()));
+    });
+    await page.goto(`${base}/docs`);
+    await page.click('.btn.authorize');
+    await page.fill('#oauth_username', email);
+    await page.fill('#oauth_password', PASSWORD);
+    await page.fill('#client_id_password', CLIENT_ID);
+    await page.click(
+      '.modal-ux .auth-container:has(#oauth_username) .btn.modal-btn.auth.authorize',
+    );
+    await page.waitForSelector('.modal-ux .auth-container:has-text("Authorized")');
+    await page.click('.modal-ux .close-modal');
+    return { page, outsideStage, tokens };
+  }
+
+  it('loads from /dev/docs and signs in through Authorize, all under the stage', async () => {
+    const { page, outsideStage, tokens } = await signIn();
+    // The token URL is relative ('oauth/token'), so it resolves to /dev/oauth/token.
+    expect(tokens).toEqual(['200']);
+    expect(outsideStage).toEqual([]);
+    await page.close();
+  });
+
+  // Known gap, kept visible: without a `servers` entry in the OpenAPI document, Swagger UI sends
+  // "Try it out" requests to the host's root (/user), outside the stage. Checked in Chromium: a
+  // relative server, `new DocumentBuilder().addServer('.')` in app.setup.ts, keeps them under
+  // the stage and changes nothing at the root. When that lands this test passes, and jest
+  // reports it: then turn `it.failing` into `it`.
+  it.failing('"Try it out" calls GET /dev/user with the token', async () => {
+    const { page, outsideStage } = await signIn();
+    const operation = '#operations-users-UsersController_me';
+    await page.click(`${operation} .opblock-summary`);
+    await page.click(`${operation} .try-out__btn`);
+    await page.click(`${operation} .execute`);
+    const status = await page.textContent(
+      `${operation} .live-responses-table tbody .response-col_status`,
+    );
+    const body = await page.textContent(`${operation} .live-responses-table tbody .microlight`);
+    await page.close();
+    expect({ status: status?.trim(), outsideStage }).toEqual({ status: '200', outsideStage: [] });
+    expect(JSON.parse(body ?? '{}')).toMatchObject({ email });
+  });
+});
