@@ -111,7 +111,7 @@ function getInstance(): Promise<Instance> {
   instance ??= bootstrap().catch((error: unknown) => {
     // Forget the failure so the next event tries again (DynamoDB or a network blip at start
     // should not poison the container), and say what went wrong in one line: a ConfigError names
-    // the variable, never its value.
+    // the variable, and those of the secret ones (signing keys, clients) quote no value.
     instance = undefined;
     console.error(
       error instanceof ConfigError
