@@ -45,6 +45,9 @@ function setUpSwagger(app: NestExpressApplication): void {
       'User accounts, short-lived JWT access tokens and rotating refresh tokens, over OAuth2 and the original /user and /session API.',
     )
     .setVersion('1.0')
+    // Relative, so "Try it out" stays under an API Gateway stage path (/dev/...) as well as at
+    // the root; the token URL is relative for the same reason.
+    .addServer('.')
     .addOAuth2(
       {
         type: 'oauth2',

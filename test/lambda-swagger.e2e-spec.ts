@@ -149,12 +149,9 @@ describe('Swagger UI through the Lambda handler, under a stage path (headless Ch
     await page.close();
   });
 
-  // Known gap, kept visible: without a `servers` entry in the OpenAPI document, Swagger UI sends
-  // "Try it out" requests to the host's root (/user), outside the stage. Checked in Chromium: a
-  // relative server, `new DocumentBuilder().addServer('.')` in app.setup.ts, keeps them under
-  // the stage and changes nothing at the root. When that lands this test passes, and jest
-  // reports it: then turn `it.failing` into `it`.
-  it.failing('"Try it out" calls GET /dev/user with the token', async () => {
+  // Without the relative server in the OpenAPI document ('.', app.setup.ts), Swagger UI would
+  // send "Try it out" requests to the host's root (/user), outside the stage.
+  it('"Try it out" calls GET /dev/user with the token', async () => {
     const { page, outsideStage } = await signIn();
     const operation = '#operations-users-UsersController_me';
     await page.click(`${operation} .opblock-summary`);
