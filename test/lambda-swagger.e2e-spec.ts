@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './setup/browser.js';
 import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
 import { ensureTable } from '../src/database/table.setup.js';
 import { httpApiEvent } from './lambda-events.js';
@@ -98,17 +99,7 @@ describe('Swagger UI through the Lambda handler, under a stage path (headless Ch
     });
     expect(registered.status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './setup/browser.js';
 import { PASSWORD, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
@@ -19,18 +20,7 @@ describe('Swagger UI at /docs (headless Chromium)', () => {
     const address = t.server.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
     email = await registerUser(t);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      // The machine has no network: keep Chromium from reaching out at start.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
