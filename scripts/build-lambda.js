@@ -295,31 +295,6 @@ const PATCHES = [
       ],
     ],
   },
-  {
-    // zxcvbn-ts decompresses its word lists when imported (~30 ms); the password policy reads
-    // only the common-passwords list, and only when it first checks a password.
-    file: /@zxcvbn-ts[\\/]language-common[\\/]dist[\\/]passwords\.json\.mjs$/,
-    replace: [['var passwords = decompress(', 'var passwords = () => decompress(']],
-  },
-  {
-    file: /@zxcvbn-ts[\\/]language-common[\\/]dist[\\/]diceware\.json\.mjs$/,
-    replace: [['var diceware = decompress(', 'var diceware = () => decompress(']],
-  },
-  {
-    file: /@zxcvbn-ts[\\/]language-common[\\/]dist[\\/]index\.mjs$/,
-    replace: [
-      [
-        "const dictionary = {\n  'diceware-common': diceware,\n  'passwords-common': passwords\n};",
-        [
-          'let __diceware, __passwords;',
-          'const dictionary = {',
-          "  get 'diceware-common'() { return (__diceware ??= diceware()); },",
-          "  get 'passwords-common'() { return (__passwords ??= passwords()); },",
-          '};',
-        ].join('\n'),
-      ],
-    ],
-  },
 ];
 
 /** Facts the patches need, resolved once the way esbuild resolves imports in this build. */

@@ -25,7 +25,7 @@ export class UsersService {
   ) {}
 
   async register(email: string, password: string): Promise<PublicUser> {
-    const problem = checkPassword(password, this.config.passwords);
+    const problem = await checkPassword(password, this.config.passwords);
     if (problem) throw new BadRequestError(problem, { password: [problem] });
     const now = new Date().toISOString();
     const user: User = {
