@@ -6,6 +6,8 @@ import type { PublicUser } from '../users/users.service.js';
 /** A request to an OAuth endpoint once the client has authenticated (OAuthClientGuard). */
 export interface OAuthRequest extends Request {
   oauthClient: OAuthClient;
+  /** The body's parameters, read once by OAuthClientGuard. */
+  oauthParams: OAuthParams;
   /** Set by passport-local for the password grant. */
   user?: PublicUser;
 }

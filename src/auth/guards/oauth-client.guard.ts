@@ -12,8 +12,11 @@ export class OAuthClientGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<OAuthRequest>();
-    const params = readParams(request.body);
-    const credentials = this.clients.parseCredentials(request.headers.authorization, params);
+    request.oauthParams = readParams(request.body);
+    const credentials = this.clients.parseCredentials(
+      request.headers.authorization,
+      request.oauthParams,
+    );
     request.oauthClient = await this.clients.authenticate(credentials);
     return true;
   }

@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiError } from '../../common/api-error.js';
 import { InvalidGrantError, UnauthorizedClientError } from '../../common/oauth-errors.js';
-import { readParams, requireParam, type OAuthRequest } from '../oauth-request.js';
+import { requireParam, type OAuthRequest } from '../oauth-request.js';
 
 /**
  * Runs passport-local for `grant_type=password` only, after the client has authenticated and is
@@ -12,7 +12,7 @@ import { readParams, requireParam, type OAuthRequest } from '../oauth-request.js
 export class PasswordCredentialsGuard extends AuthGuard('local') {
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<OAuthRequest>();
-    const params = readParams(request.body);
+    const params = request.oauthParams;
     if (params.grant_type !== 'password') return true;
     if (!request.oauthClient.grantTypes.includes('password')) {
       throw new UnauthorizedClientError('this client may not use the password grant');

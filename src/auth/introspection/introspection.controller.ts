@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Public } from '../decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
-import { readParams, type OAuthRequest } from '../oauth-request.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { IntrospectionService, type Introspection } from './introspection.service.js';
 
 @ApiTags('oauth2')
@@ -34,6 +34,6 @@ export class IntrospectionController {
   @ApiOkResponse({ description: '{active, sub, client_id, exp, iat, scope, sid, token_type}' })
   @ApiUnauthorizedResponse({ description: 'invalid_client, or a public client' })
   introspect(@Req() request: OAuthRequest): Promise<Introspection> {
-    return this.introspection.introspect(request.oauthClient, readParams(request.body));
+    return this.introspection.introspect(request.oauthClient, request.oauthParams);
   }
 }

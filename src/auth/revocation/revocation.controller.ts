@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Public } from '../decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
-import { readParams, type OAuthRequest } from '../oauth-request.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { RevocationService } from './revocation.service.js';
 
 @ApiTags('oauth2')
@@ -39,7 +39,7 @@ export class RevocationController {
   @ApiOkResponse({ description: 'Revoked, or nothing to revoke (always 200).' })
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
   async revoke(@Req() request: OAuthRequest): Promise<Record<string, never>> {
-    await this.revocation.revoke(request.oauthClient, readParams(request.body));
+    await this.revocation.revoke(request.oauthClient, request.oauthParams);
     return {};
   }
 }

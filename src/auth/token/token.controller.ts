@@ -11,7 +11,7 @@ import {
 import { Public } from '../decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
 import { PasswordCredentialsGuard } from '../guards/password-credentials.guard.js';
-import { readParams, type OAuthRequest } from '../oauth-request.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { TokenResponse } from './token-response.js';
 import { TokenService } from './token.service.js';
 
@@ -55,6 +55,6 @@ export class TokenController {
   })
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
   token(@Req() request: OAuthRequest): Promise<TokenResponse> {
-    return this.tokens.exchange(request.oauthClient, readParams(request.body), request.user);
+    return this.tokens.exchange(request.oauthClient, request.oauthParams, request.user);
   }
 }
