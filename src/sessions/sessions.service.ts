@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError } from '../common/api-error.js';
 import { InvalidGrantError } from '../common/oauth-errors.js';
-import { newRefreshToken, parseRefreshToken } from './refresh-token.js';
+import { newRefreshToken, parseRefreshToken, type ParsedRefreshToken } from './refresh-token.js';
 import { isLive, type RevokeReason, type Session } from './session.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -31,6 +31,14 @@ export interface IssuedSession {
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Whether the presented token was issued in this session: current, or rotated away into the ring. */
+function wasIssuedIn(session: Session, presented: ParsedRefreshToken): boolean {
+  return (
+    session.tokenHash === presented.hash ||
+    session.previousHashes[String(presented.generation % REUSE_RING_SIZE)] === presented.hash
+  );
+}
 
 @Injectable()
 export class SessionsService {
@@ -83,10 +91,8 @@ export class SessionsService {
 
     const session = result.session;
     if (!session) throw new InvalidGrantError('the refresh token is invalid');
-    const wasIssued =
-      session.tokenHash === presented.hash ||
-      session.previousHashes[String(presented.generation % REUSE_RING_SIZE)] === presented.hash;
-    if (!wasIssued) throw new InvalidGrantError('the refresh token is invalid');
+    if (!wasIssuedIn(session, presented))
+      throw new InvalidGrantError('the refresh token is invalid');
     if (session.clientId !== request.clientId) {
       throw new InvalidGrantError('the refresh token was issued to another client');
     }
@@ -141,8 +147,7 @@ export class SessionsService {
     if (!presented) return;
     const session = await this.sessions.findById(presented.sessionId);
     if (!session || session.clientId !== clientId) return;
-    const slot = String(presented.generation % REUSE_RING_SIZE);
-    if (session.tokenHash === presented.hash || session.previousHashes[slot] === presented.hash) {
+    if (wasIssuedIn(session, presented)) {
       await this.sessions.revoke(session.id, 'revoked', new Date());
     }
   }
