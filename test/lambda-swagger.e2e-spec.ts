@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './setup/browser.js';
+import { authorizeWithPassword, launchChromium, tryGetUser } from './setup/browser.js';
 import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
 import { ensureTable } from '../src/database/table.setup.js';
 import { httpApiEvent } from './lambda-events.js';
@@ -120,15 +120,7 @@ describe('Swagger UI through the Lambda handler, under a stage path (headless Ch
       if (path === `/${STAGE}/oauth/token`) tokens.push(String(response.status()));
     });
     await page.goto(`${base}/docs`);
-    await page.click('.btn.authorize');
-    await page.fill('#oauth_username', email);
-    await page.fill('#oauth_password', PASSWORD);
-    await page.fill('#client_id_password', CLIENT_ID);
-    await page.click(
-      '.modal-ux .auth-container:has(#oauth_username) .btn.modal-btn.auth.authorize',
-    );
-    await page.waitForSelector('.modal-ux .auth-container:has-text("Authorized")');
-    await page.click('.modal-ux .close-modal');
+    await authorizeWithPassword(page, { username: email, password: PASSWORD, clientId: CLIENT_ID });
     return { page, outsideStage, tokens };
   }
 
@@ -144,16 +136,9 @@ describe('Swagger UI through the Lambda handler, under a stage path (headless Ch
   // send "Try it out" requests to the host's root (/user), outside the stage.
   it('"Try it out" calls GET /dev/user with the token', async () => {
     const { page, outsideStage } = await signIn();
-    const operation = '#operations-users-UsersController_me';
-    await page.click(`${operation} .opblock-summary`);
-    await page.click(`${operation} .try-out__btn`);
-    await page.click(`${operation} .execute`);
-    const status = await page.textContent(
-      `${operation} .live-responses-table tbody .response-col_status`,
-    );
-    const body = await page.textContent(`${operation} .live-responses-table tbody .microlight`);
+    const { status, body } = await tryGetUser(page);
     await page.close();
-    expect({ status: status?.trim(), outsideStage }).toEqual({ status: '200', outsideStage: [] });
-    expect(JSON.parse(body ?? '{}')).toMatchObject({ email });
+    expect({ status, outsideStage }).toEqual({ status: '200', outsideStage: [] });
+    expect(body).toMatchObject({ email });
   });
 });

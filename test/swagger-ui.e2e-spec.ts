@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './setup/browser.js';
+import { authorizeWithPassword, launchChromium, tryGetUser } from './setup/browser.js';
 import { PASSWORD, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
@@ -34,27 +34,16 @@ describe('Swagger UI at /docs (headless Chromium)', () => {
       if (response.url().endsWith('/oauth/token')) tokenRequests.push(String(response.status()));
     });
     await page.goto(`${base}/docs`);
-    await page.click('.btn.authorize');
-    await page.fill('#oauth_username', email);
-    await page.fill('#oauth_password', PASSWORD);
-    await page.fill('#client_id_password', 'demo-app');
-    await page.click(
-      '.modal-ux .auth-container:has(#oauth_username) .btn.modal-btn.auth.authorize',
-    );
-    await page.waitForSelector('.modal-ux .auth-container:has-text("Authorized")');
+    await authorizeWithPassword(page, {
+      username: email,
+      password: PASSWORD,
+      clientId: 'demo-app',
+    });
     expect(tokenRequests).toEqual(['200']);
-    await page.click('.modal-ux .close-modal');
 
-    const operation = '#operations-users-UsersController_me';
-    await page.click(`${operation} .opblock-summary`);
-    await page.click(`${operation} .try-out__btn`);
-    await page.click(`${operation} .execute`);
-    const status = await page.textContent(
-      `${operation} .live-responses-table tbody .response-col_status`,
-    );
-    const body = await page.textContent(`${operation} .live-responses-table tbody .microlight`);
-    expect(status?.trim()).toBe('200');
-    expect(JSON.parse(body ?? '{}')).toMatchObject({ email });
+    const { status, body } = await tryGetUser(page);
+    expect(status).toBe('200');
+    expect(body).toMatchObject({ email });
     await page.close();
   });
 

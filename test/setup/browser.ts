@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's headless Chromium (.ci/run installs it when missing). The machine has no network, so
@@ -16,4 +16,31 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Swagger UI's "Authorize" dialog, OAuth2 password flow, as a person fills it in. */
+export async function authorizeWithPassword(
+  page: Page,
+  credentials: { username: string; password: string; clientId: string },
+): Promise<void> {
+  await page.click('.btn.authorize');
+  await page.fill('#oauth_username', credentials.username);
+  await page.fill('#oauth_password', credentials.password);
+  await page.fill('#client_id_password', credentials.clientId);
+  await page.click('.modal-ux .auth-container:has(#oauth_username) .btn.modal-btn.auth.authorize');
+  await page.waitForSelector('.modal-ux .auth-container:has-text("Authorized")');
+  await page.click('.modal-ux .close-modal');
+}
+
+/** "Try it out" on GET /user: the status and body Swagger UI shows. */
+export async function tryGetUser(page: Page): Promise<{ status?: string; body: unknown }> {
+  const operation = '#operations-users-UsersController_me';
+  await page.click(`${operation} .opblock-summary`);
+  await page.click(`${operation} .try-out__btn`);
+  await page.click(`${operation} .execute`);
+  const status = await page.textContent(
+    `${operation} .live-responses-table tbody .response-col_status`,
+  );
+  const body = await page.textContent(`${operation} .live-responses-table tbody .microlight`);
+  return { status: status?.trim(), body: JSON.parse(body ?? '{}') };
 }
