@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/decorators.js';
 import { ServiceUnavailableError } from '../common/api-error.js';
 import { DatabaseHealth } from '../database/database.health.js';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 import type { OAuthClient } from '../clients/client.js';
 
 /** A request to the original API once LegacyClientGuard has resolved its client. */

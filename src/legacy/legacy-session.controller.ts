@@ -19,8 +19,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Public } from '../auth/decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { CurrentPrincipal, Public } from '../common/decorators.js';
+import type { Principal } from '../common/principal.js';
 import type { OAuthClient } from '../clients/client.js';
 import { CreateSessionDto } from './dto/create-session.dto.js';
 import { RefreshSessionDto } from './dto/refresh-session.dto.js';

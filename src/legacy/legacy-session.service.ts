@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
 import type { TokenResponse } from '../auth/token/token-response.js';
 import { TokenService } from '../auth/token/token.service.js';
 import { AccessTokenService } from '../auth/tokens/access-token.service.js';

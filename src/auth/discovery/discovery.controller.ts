@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config.js';
-import { Public } from '../decorators.js';
+import { Public } from '../../common/decorators.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { TokenService } from '../token/token.service.js';
 import { ACCESS_TOKEN_ALG } from '../tokens/access-token.service.js';

@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiError, InvalidTokenError } from '../../common/api-error.js';
-import { IS_PUBLIC } from '../decorators.js';
+import { IS_PUBLIC } from '../../common/decorators.js';
 
 /** Global guard: every route needs a live bearer access token unless marked @Public(). */
 @Injectable()

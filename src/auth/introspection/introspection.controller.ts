@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public } from '../decorators.js';
+import { Public } from '../../common/decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
 import type { OAuthRequest } from '../oauth-request.js';
 import { IntrospectionService, type Introspection } from './introspection.service.js';

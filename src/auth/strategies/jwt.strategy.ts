@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InvalidTokenError } from '../../common/api-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import type { Principal } from '../principal.js';
+import type { Principal } from '../../common/principal.js';
 import {
   ACCESS_TOKEN_ALG,
   AccessTokenService,

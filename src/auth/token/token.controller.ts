@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public } from '../decorators.js';
+import { Public } from '../../common/decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
 import { PasswordCredentialsGuard } from '../guards/password-credentials.guard.js';
 import type { OAuthRequest } from '../oauth-request.js';
