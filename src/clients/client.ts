@@ -16,6 +16,11 @@ export interface OAuthClient {
   readonly refreshReuseGraceSeconds?: number;
 }
 
+/** Whether the client is registered for this grant type (RFC 6749 §5.2 `unauthorized_client`). */
+export function mayUseGrant(client: Pick<OAuthClient, 'grantTypes'>, grantType: string): boolean {
+  return (client.grantTypes as readonly string[]).includes(grantType);
+}
+
 /** How the client presented itself at an endpoint (RFC 6749 §2.3). */
 export interface ClientCredentials {
   readonly clientId: string;

@@ -10,11 +10,27 @@ export const TABLE_SCHEMA = {
   userSessionsIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
+/** Key prefixes, so a scan or a query by kind names the same strings the key builders write. */
+export const KEY_PREFIX = {
+  user: 'USER#',
+  email: 'EMAIL#',
+  session: 'SESSION#',
+  client: 'CLIENT#',
+} as const;
+
 /** Key builders: the one place that knows how items are addressed. */
 export const keys = {
-  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
-  email: (normalizedEmail: string) => ({ pk: `EMAIL#${normalizedEmail}`, sk: 'EMAIL' }),
-  session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' }),
-  client: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
-  userSessions: (userId: string) => `USER#${userId}`,
+  user: (userId: string) => ({ pk: `${KEY_PREFIX.user}${userId}`, sk: 'PROFILE' }),
+  email: (normalizedEmail: string) => ({
+    pk: `${KEY_PREFIX.email}${normalizedEmail}`,
+    sk: 'EMAIL',
+  }),
+  session: (sessionId: string) => ({ pk: `${KEY_PREFIX.session}${sessionId}`, sk: 'SESSION' }),
+  client: (clientId: string) => ({ pk: `${KEY_PREFIX.client}${clientId}`, sk: 'CLIENT' }),
+  /** An item that never exists: the health check reads it to prove the table answers. */
+  health: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
+  /** gsi1 keys of a session: its user's partition, sorted by creation time. */
+  userSessions: (userId: string) => `${KEY_PREFIX.user}${userId}`,
+  userSessionsSort: (createdAt: string, sessionId: string) =>
+    `${KEY_PREFIX.session}${createdAt}#${sessionId}`,
 } as const;
