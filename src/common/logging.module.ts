@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
+import { AuditLog } from './audit-log.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -16,6 +17,7 @@ function requestId(req: IncomingMessage): string {
  * Structured JSON logs (pino) with a request id on every line. Credentials never reach a log:
  * headers that carry them are redacted and bodies are not logged at all.
  */
+@Global()
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -28,6 +30,13 @@ function requestId(req: IncomingMessage): string {
             res.setHeader('X-Request-Id', id);
             return id;
           },
+          // On every line of a request, so audit events can be joined and attributed. req.ip is
+          // the socket's address (API Gateway's source IP on Lambda, set by serverless-express),
+          // or X-Forwarded-For only through the proxy hops Express is told to trust.
+          customProps: (req) => ({
+            requestId: (req as { id?: unknown }).id,
+            sourceAddress: (req as { ip?: unknown }).ip,
+          }),
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             censor: '[redacted]',
@@ -47,5 +56,7 @@ function requestId(req: IncomingMessage): string {
       }),
     }),
   ],
+  providers: [AuditLog],
+  exports: [AuditLog],
 })
 export class LoggingModule {}
