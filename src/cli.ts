@@ -103,7 +103,9 @@ function parseCommand(argv: readonly string[]): Command | 'help' {
       only(Object.keys(OPTIONS).filter((key) => key !== 'json'));
       if (!values.id) throw new UsageError('clients create needs --id');
       if (values.introspection && !values.confidential) {
-        throw new UsageError('--introspection needs --confidential: a public client proves nothing');
+        throw new UsageError(
+          '--introspection needs --confidential: a public client proves nothing',
+        );
       }
       if (!values.grant?.length && !values.introspection) {
         throw new UsageError('clients create needs at least one --grant');
