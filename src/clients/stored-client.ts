@@ -3,10 +3,26 @@ import type { ClientRegistration } from './client-registration.js';
 import { hashClientSecret } from './client-secret.js';
 import type { StoredClient } from './clients.repository.js';
 
-/** The domain view: strips what only the registry should see (the secret hash, timestamps). */
+/**
+ * The domain view: only what the services need, field by field, so that a field added for the
+ * registry (like the secret hash or the timestamps) never leaks into a request by default.
+ */
 export function toOAuthClient(stored: StoredClient): OAuthClient {
-  const { secretHash: _hash, createdAt: _created, updatedAt: _updated, ...client } = stored;
-  return client;
+  return {
+    id: stored.id,
+    name: stored.name,
+    type: stored.type,
+    grantTypes: stored.grantTypes,
+    scopes: stored.scopes,
+    ...(stored.introspection === true && { introspection: true }),
+    ...(stored.accessTokenTtlSeconds !== undefined && {
+      accessTokenTtlSeconds: stored.accessTokenTtlSeconds,
+    }),
+    ...(stored.sessionTtlSeconds !== undefined && { sessionTtlSeconds: stored.sessionTtlSeconds }),
+    ...(stored.refreshReuseGraceSeconds !== undefined && {
+      refreshReuseGraceSeconds: stored.refreshReuseGraceSeconds,
+    }),
+  };
 }
 
 /**
