@@ -36,6 +36,15 @@ describe('cli run: the command line', () => {
     [['clients', 'create', '--grant', 'password'], 'clients create needs --id'],
     [['clients', 'create', '--id', 'a'], 'clients create needs at least one --grant'],
     [
+      ['clients', 'create', '--id', 'a', '--confidential'],
+      'clients create needs at least one --grant',
+    ],
+    [
+      ['clients', 'create', '--id', 'a', '--introspection'],
+      '--introspection needs --confidential: a public client proves nothing',
+    ],
+    [['clients', 'list', '--introspection'], '--introspection does not apply to clients list'],
+    [
       ['clients', 'create', '--id', 'a', '--grant', 'password', '--json'],
       '--json does not apply to clients create',
     ],

@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { GrantType, OAuthClient } from './clients/client.js';
+import { InvalidClientRegistrationError } from './clients/client-registration.js';
+import { ClientRegistry, type NewClient } from './clients/client-registry.service.js';
+import { ClientExistsError } from './clients/clients.repository.js';
 import { ClientsModule } from './clients/clients.module.js';
-import { ClientsService, type NewClient } from './clients/clients.service.js';
-import { ApiError } from './common/api-error.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
@@ -20,6 +21,7 @@ export const USAGE = `Manage OAuth clients.
 
 Usage:
   npm run cli -- clients create --id <id> --grant <type> [--grant <type>] [options]
+  npm run cli -- clients create --id <id> --confidential --introspection   (a resource server)
   npm run cli -- clients list [--json]
   npm run cli -- clients delete --id <id>
 
@@ -29,6 +31,8 @@ Options for create:
   --grant <type>               a grant type it may use: password, refresh_token (repeatable)
   --scope <scope>              a scope it may be granted (repeatable)
   --confidential               give it a secret (printed once); otherwise it is public
+  --introspection              it may call POST /oauth/introspect (needs --confidential; then
+                               --grant may be left out)
   --access-token-ttl <s>       access token lifetime in seconds (default: ACCESS_TOKEN_TTL)
   --session-ttl <s>            session lifetime in seconds (default: SESSION_TTL)
   --refresh-reuse-grace <s>    0-60 seconds (default: REFRESH_REUSE_GRACE)
@@ -37,7 +41,8 @@ Database: the one the server uses, from the same environment (TABLE_NAME, AWS_RE
 DYNAMODB_ENDPOINT set it talks to that endpoint; otherwise it starts DynamoDB Local on the data
 folder DATA_DIR (default .data). A running local server already uses that folder: stop it first,
 or set DYNAMODB_ENDPOINT to the endpoint the server printed when it started.
-Running servers cache clients for up to 60 s, so a change reaches them within a minute.`;
+Running servers cache clients for CLIENT_CACHE_SECONDS (default 60), so a change reaches them
+within that time.`;
 
 /** What the CLI touches outside itself, so tests can run it in-process. */
 export interface CliDeps {
@@ -60,6 +65,7 @@ const OPTIONS = {
   grant: { type: 'string', multiple: true },
   scope: { type: 'string', multiple: true },
   confidential: { type: 'boolean' },
+  introspection: { type: 'boolean' },
   'access-token-ttl': { type: 'string' },
   'session-ttl': { type: 'string' },
   'refresh-reuse-grace': { type: 'string' },
@@ -96,7 +102,14 @@ function parseCommand(argv: readonly string[]): Command | 'help' {
     case 'create': {
       only(Object.keys(OPTIONS).filter((key) => key !== 'json'));
       if (!values.id) throw new UsageError('clients create needs --id');
-      if (!values.grant?.length) throw new UsageError('clients create needs at least one --grant');
+      if (values.introspection && !values.confidential) {
+        throw new UsageError(
+          '--introspection needs --confidential: a public client proves nothing',
+        );
+      }
+      if (!values.grant?.length && !values.introspection) {
+        throw new UsageError('clients create needs at least one --grant');
+      }
       const accessTokenTtlSeconds = seconds('access-token-ttl', values['access-token-ttl']);
       const sessionTtlSeconds = seconds('session-ttl', values['session-ttl']);
       const refreshReuseGraceSeconds = seconds(
@@ -110,8 +123,9 @@ function parseCommand(argv: readonly string[]): Command | 'help' {
           ...(values.name !== undefined && { name: values.name }),
           confidential: values.confidential ?? false,
           // Unknown grant types are refused by the service, with the list of known ones.
-          grantTypes: values.grant as GrantType[],
+          grantTypes: (values.grant ?? []) as GrantType[],
           scopes: values.scope ?? [],
+          ...(values.introspection && { introspection: true }),
           ...(accessTokenTtlSeconds !== undefined && { accessTokenTtlSeconds }),
           ...(sessionTtlSeconds !== undefined && { sessionTtlSeconds }),
           ...(refreshReuseGraceSeconds !== undefined && { refreshReuseGraceSeconds }),
@@ -130,7 +144,7 @@ function parseCommand(argv: readonly string[]): Command | 'help' {
   }
 }
 
-/** Just what the clients service needs: configuration, the DynamoDB client and the registry. */
+/** Just what the client registry needs: configuration, the DynamoDB client and the clients module. */
 @Module({})
 class CliModule {
   static register(config: AppConfig): DynamicModule {
@@ -150,13 +164,14 @@ function describeClient(client: OAuthClient): string {
   ].filter(Boolean);
   return [
     `${client.id} (${client.type}) "${client.name}"`,
-    `grants: ${client.grantTypes.join(', ')}`,
+    `grants: ${client.grantTypes.join(', ') || '(none)'}`,
     `scopes: ${client.scopes.join(' ') || '(none)'}`,
+    ...(client.introspection ? ['may introspect tokens'] : []),
     ...(lifetimes.length > 0 ? [`lifetimes: ${lifetimes.join(', ')}`] : []),
   ].join('; ');
 }
 
-async function execute(command: Command, clients: ClientsService, deps: CliDeps): Promise<number> {
+async function execute(command: Command, clients: ClientRegistry, deps: CliDeps): Promise<number> {
   switch (command.kind) {
     case 'create': {
       const { client, secret } = await clients.create(command.input);
@@ -211,14 +226,15 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
     let config = loadConfig(deps.env);
     // The CLI manages what is stored; declaring start-up clients is the server's job, and doing it
     // here would, say, re-create demo-app in the same command that deletes it.
-    config = { ...config, clients: { demoClient: false } };
+    config = { ...config, clients: { ...config.clients, demoClient: false, bootstrap: [] } };
     // A fresh data folder has no table yet: it is created as the server does at start.
     ({ config, local } = await prepareDatabase(config));
     app = await NestFactory.createApplicationContext(CliModule.register(config), { logger: false });
-    return await execute(command, app.get(ClientsService), deps);
+    return await execute(command, app.get(ClientRegistry), deps);
   } catch (error) {
     if (
-      error instanceof ApiError ||
+      error instanceof InvalidClientRegistrationError ||
+      error instanceof ClientExistsError ||
       error instanceof ConfigError ||
       error instanceof JavaMissingError ||
       error instanceof DatabaseUnavailableError

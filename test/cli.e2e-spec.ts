@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { run, type CliDeps } from '../src/cli.js';
 import { ClientsService } from '../src/clients/clients.service.js';
-import { InvalidClientError } from '../src/common/oauth-errors.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
 /**
@@ -72,6 +71,22 @@ describe('npm run cli -- clients … (DynamoDB Local)', () => {
     });
   });
 
+  it('creates a resource server that may introspect, with no grant', async () => {
+    const result = await cli(
+      'clients',
+      'create',
+      '--id',
+      'my-api',
+      '--confidential',
+      '--introspection',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      'Created my-api (confidential) "my-api"; grants: (none); scopes: (none); may introspect tokens',
+    );
+    expect(result.out).toMatch(/^client_secret: [A-Za-z0-9_-]{43}$/m);
+  });
+
   it('refuses to create a client whose id is taken', async () => {
     const result = await cli('clients', 'create', '--id', 'my-app', '--grant', 'password');
     expect(result).toEqual({ code: 1, out: '', err: 'client my-app already exists' });
@@ -89,11 +104,20 @@ describe('npm run cli -- clients … (DynamoDB Local)', () => {
   it('lists the clients, as text and as JSON without secrets', async () => {
     const text = await cli('clients', 'list');
     expect(text.out.split('\n')).toEqual([
+      'my-api (confidential) "my-api"; grants: (none); scopes: (none); may introspect tokens',
       'my-app (confidential) "My app"; grants: password, refresh_token; scopes: profile; lifetimes: access token 300s',
       'spa (public) "spa"; grants: password; scopes: (none)',
     ]);
     const json = await cli('clients', 'list', '--json');
     expect(JSON.parse(json.out)).toEqual([
+      {
+        id: 'my-api',
+        name: 'my-api',
+        type: 'confidential',
+        grantTypes: [],
+        scopes: [],
+        introspection: true,
+      },
       {
         id: 'my-app',
         name: 'My app',
@@ -122,14 +146,14 @@ describe('npm run cli -- clients … (DynamoDB Local)', () => {
           clientSecret: secret,
           method: 'client_secret_basic',
         }),
-      ).resolves.toMatchObject({ id: 'my-app', type: 'confidential' });
+      ).resolves.toMatchObject({ client: { id: 'my-app', type: 'confidential' } });
       await expect(
         clients.authenticate({
           clientId: 'my-app',
           clientSecret: `${secret}x`,
           method: 'client_secret_basic',
         }),
-      ).rejects.toThrow(InvalidClientError);
+      ).resolves.toEqual({ refusal: 'unknown-or-wrong-secret' });
     });
   });
 
@@ -145,7 +169,7 @@ describe('npm run cli -- clients … (DynamoDB Local)', () => {
       err: 'No client spa.',
     });
     const ids = JSON.parse((await cli('clients', 'list', '--json')).out) as { id: string }[];
-    expect(ids.map((client) => client.id)).toEqual(['my-app']);
+    expect(ids.map((client) => client.id)).toEqual(['my-api', 'my-app']);
   });
 
   it('answers exit code 1 with one line when DynamoDB cannot be reached', async () => {

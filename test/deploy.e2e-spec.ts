@@ -63,6 +63,10 @@ function dynamoDbActionsInSource(): string[] {
         actions.add(`dynamodb:${command}`);
       }
     }
+    // The SDK's paginators (paginateScan, paginateQuery) send the command they are named after.
+    for (const [, command] of text.matchAll(/\bpaginate(\w+)\s*\(/g)) {
+      actions.add(`dynamodb:${command}`);
+    }
   }
   return [...actions].sort();
 }

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +37,113 @@ describe('starting the local server', () => {
     expect(result.stderr.trim()).toBe(
       'Cannot start: PORT must be a whole number from 1 to 65535, got "eighty"',
     );
+  });
+
+  describe('with NODE_ENV=production', () => {
+    /** A JWK set as operators make one (README): production requires configured keys. */
+    function signingKeys(): string {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const jwk = privateKey.export({ format: 'jwk' });
+      return JSON.stringify({ keys: [{ ...jwk, kid: 'start-test', alg: 'ES256', use: 'sig' }] });
+    }
+
+    async function freePort(): Promise<number> {
+      return new Promise((resolve) => {
+        const server = createServer().listen(0, '127.0.0.1', () => {
+          const address = server.address();
+          server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+        });
+      });
+    }
+
+    /** dist/main.js until it listens; `stop` ends it. */
+    async function serve(env: Record<string, string>) {
+      const port = await freePort();
+      const server = spawn(process.execPath, ['dist/main.js'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          PORT: String(port),
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'prod-')),
+          JWT_SIGNING_KEYS: signingKeys(),
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+      });
+      let output = '';
+      server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      for (let i = 0; i < 300 && !output.includes('listening') && server.exitCode === null; i++) {
+        await sleep(100);
+      }
+      if (!output.includes('listening')) {
+        server.kill('SIGKILL');
+        throw new Error(`the server did not start:\n${output}`);
+      }
+      const stopped = new Promise((resolve) => server.once('exit', resolve));
+      return {
+        base: `http://127.0.0.1:${port}`,
+        stop: async () => {
+          server.kill('SIGTERM');
+          await stopped;
+        },
+      };
+    }
+
+    /** A password grant for nobody: 400 invalid_grant once the client is accepted, 401 if not. */
+    async function tryDemoApp(base: string) {
+      const response = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: `nobody-${randomUUID()}@example.com`,
+          password: PASSWORD,
+          client_id: 'demo-app',
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as { error: string } };
+    }
+
+    it('refuses to start without DYNAMODB_ENDPOINT, in one line, starting no DynamoDB Local', () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'prod-'));
+      const result = start({
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        JWT_SIGNING_KEYS: signingKeys(),
+        DATA_DIR: dataDir,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        'Cannot start: DYNAMODB_ENDPOINT is required when NODE_ENV=production outside Lambda (DynamoDB Local is for development): set it to your DynamoDB, e.g. https://dynamodb.us-east-1.amazonaws.com',
+      );
+      // DynamoDB Local keeps its files in DATA_DIR: it never ran.
+      expect(readdirSync(dataDir)).toEqual([]);
+    });
+
+    it('has no demo-app unless DEMO_CLIENT=true', async () => {
+      const env = {
+        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT ?? '',
+        TABLE_NAME: `prod-${randomUUID()}`,
+      };
+      const without = await serve(env);
+      try {
+        expect(await tryDemoApp(without.base)).toEqual({
+          status: 401,
+          body: expect.objectContaining({ error: 'invalid_client' }),
+        });
+      } finally {
+        await without.stop();
+      }
+      const withDemo = await serve({ ...env, DEMO_CLIENT: 'true' });
+      try {
+        expect(await tryDemoApp(withDemo.base)).toEqual({
+          status: 400,
+          body: expect.objectContaining({ error: 'invalid_grant' }),
+        });
+      } finally {
+        await withDemo.stop();
+      }
+    });
   });
 
   it('logs requests as JSON lines with a request id, and never a password or token', async () => {

@@ -1,3 +1,5 @@
+import { isScopeToken, SCOPE_TOKEN_MAX_LENGTH } from '../common/oauth-scope.js';
+import { LIFETIME_LIMITS, type Lifetime } from '../config/lifetime-limits.js';
 import { GRANT_TYPES, type GrantType } from './client.js';
 
 /** What it takes to register (or re-declare) a client; `secret` makes it confidential. */
@@ -8,9 +10,16 @@ export interface ClientRegistration {
   readonly scopes: readonly string[];
   /** The plaintext secret of a confidential client; hashed before it is stored. */
   readonly secret?: string;
+  /** May call the introspection endpoint (RFC 7662 §2.1); confidential clients only. */
+  readonly introspection?: boolean;
   readonly accessTokenTtlSeconds?: number;
   readonly sessionTtlSeconds?: number;
   readonly refreshReuseGraceSeconds?: number;
+}
+
+/** A registration that cannot be stored; the message names the field as the caller knows it. */
+export class InvalidClientRegistrationError extends Error {
+  override readonly name = 'InvalidClientRegistrationError';
 }
 
 /**
@@ -19,19 +28,9 @@ export interface ClientRegistration {
  */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
-
 export const CLIENT_SECRET_MIN_LENGTH = 32;
 const CLIENT_SECRET_MAX_LENGTH = 256;
 const NAME_MAX_LENGTH = 100;
-
-/** Per-client lifetimes may range as far as the configured defaults may (see load-config.ts). */
-export const LIFETIME_LIMITS = {
-  accessTokenTtlSeconds: { min: 60, max: 86_400 },
-  sessionTtlSeconds: { min: 300, max: 365 * 86_400 },
-  refreshReuseGraceSeconds: { min: 0, max: 60 },
-} as const;
 
 /** What each field is called where it came from (BOOTSTRAP_CLIENTS keys, CLI flags, …). */
 export type FieldLabels = Readonly<Record<keyof ClientRegistration, string>>;
@@ -42,6 +41,7 @@ export const PLAIN_LABELS: FieldLabels = {
   grantTypes: 'grant types',
   scopes: 'scopes',
   secret: 'client secret',
+  introspection: 'introspection',
   accessTokenTtlSeconds: 'access token lifetime',
   sessionTtlSeconds: 'session lifetime',
   refreshReuseGraceSeconds: 'refresh reuse grace',
@@ -52,14 +52,15 @@ export function checkRegistration(
   registration: ClientRegistration,
   labels: FieldLabels = PLAIN_LABELS,
 ): string | undefined {
-  const { id, name, grantTypes, scopes, secret } = registration;
+  const { id, name, grantTypes, scopes, secret, introspection } = registration;
   if (!CLIENT_ID_PATTERN.test(id)) {
     return `${labels.id} must be 1-128 of A-Z a-z 0-9 . _ ~ - and start with a letter or digit, got ${JSON.stringify(id)}`;
   }
   if (name.trim() === '' || name.length > NAME_MAX_LENGTH) {
     return `${labels.name} must be 1-${NAME_MAX_LENGTH} characters`;
   }
-  if (grantTypes.length === 0) {
+  // A resource server that only introspects needs no grant; any other client would be useless.
+  if (grantTypes.length === 0 && introspection !== true) {
     return `${labels.grantTypes} must list at least one of ${GRANT_TYPES.join(', ')}`;
   }
   const unknownGrant = grantTypes.find(
@@ -71,9 +72,9 @@ export function checkRegistration(
   if (new Set(grantTypes).size !== grantTypes.length) {
     return `${labels.grantTypes} lists a grant type twice`;
   }
-  const badScope = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
+  const badScope = scopes.find((scope) => !isScopeToken(scope));
   if (badScope !== undefined) {
-    return `${labels.scopes}: ${JSON.stringify(badScope)} is not a valid scope (RFC 6749 §3.3: 1-64 printable characters, no spaces, quotes or backslashes)`;
+    return `${labels.scopes}: ${JSON.stringify(badScope)} is not a valid scope (RFC 6749 §3.3: 1-${SCOPE_TOKEN_MAX_LENGTH} printable characters, no spaces, quotes or backslashes)`;
   }
   if (new Set(scopes).size !== scopes.length) return `${labels.scopes} lists a scope twice`;
   if (
@@ -83,7 +84,11 @@ export function checkRegistration(
     // Never echo the secret itself: this message ends up in logs.
     return `${labels.secret} must be ${CLIENT_SECRET_MIN_LENGTH}-${CLIENT_SECRET_MAX_LENGTH} characters (got ${secret.length})`;
   }
-  for (const field of Object.keys(LIFETIME_LIMITS) as (keyof typeof LIFETIME_LIMITS)[]) {
+  if (introspection === true && secret === undefined) {
+    // RFC 7662 §2.1: the endpoint must be protected, and a public client proves nothing.
+    return `${labels.introspection} is only for confidential clients (with a ${labels.secret})`;
+  }
+  for (const field of Object.keys(LIFETIME_LIMITS) as Lifetime[]) {
     const value = registration[field];
     const { min, max } = LIFETIME_LIMITS[field];
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {

@@ -10,6 +10,8 @@ export interface OAuthClient {
   readonly grantTypes: readonly GrantType[];
   /** Scopes this client may be granted. */
   readonly scopes: readonly string[];
+  /** May call the introspection endpoint (RFC 7662 §2.1); only ever set on confidential clients. */
+  readonly introspection?: boolean;
   /** Per-client overrides of the configured defaults, in seconds. */
   readonly accessTokenTtlSeconds?: number;
   readonly sessionTtlSeconds?: number;

@@ -3,15 +3,14 @@ import {
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
+  paginateScan,
   PutItemCommand,
-  ScanCommand,
   UpdateItemCommand,
-  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { TABLE_NAME } from '../database/database.tokens.js';
-import { keys } from '../database/table.schema.js';
+import { KEY_PREFIX, keys } from '../database/table.schema.js';
 import type { GrantType } from './client.js';
 import { ClientExistsError, ClientsRepository, type StoredClient } from './clients.repository.js';
 
@@ -29,6 +28,8 @@ interface ClientItem {
   secretHash?: string;
   grantTypes: GrantType[];
   scopes: string[];
+  /** Written only when true (see toStoredClient). */
+  introspection?: boolean;
   accessTokenTtlSeconds?: number;
   sessionTtlSeconds?: number;
   refreshReuseGraceSeconds?: number;
@@ -39,6 +40,7 @@ interface ClientItem {
 /** Attributes an upsert sets when the client has them and removes when it does not. */
 const OPTIONAL_ATTRIBUTES = [
   'secretHash',
+  'introspection',
   'accessTokenTtlSeconds',
   'sessionTtlSeconds',
   'refreshReuseGraceSeconds',
@@ -70,6 +72,7 @@ function toClient(item: ClientItem): StoredClient {
     grantTypes: item.grantTypes,
     scopes: item.scopes,
     ...(item.secretHash !== undefined && { secretHash: item.secretHash }),
+    ...(item.introspection === true && { introspection: true }),
     ...(item.accessTokenTtlSeconds !== undefined && {
       accessTokenTtlSeconds: item.accessTokenTtlSeconds,
     }),
@@ -164,20 +167,18 @@ export class DynamoDbClientsRepository extends ClientsRepository {
    */
   async listAll(): Promise<StoredClient[]> {
     const clients: StoredClient[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'begins_with(pk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':prefix': 'CLIENT#' }),
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':prefix': KEY_PREFIX.client }),
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) clients.push(toClient(unmarshall(item) as ClientItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return clients.sort((a, b) => a.id.localeCompare(b.id));
   }
 }

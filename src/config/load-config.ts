@@ -1,108 +1,121 @@
-import { AppConfig, LOG_LEVELS, type LogLevel } from './app-config.js';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { AppConfig } from './app-config.js';
+import { parseBootstrapClients } from './bootstrap-clients.config.js';
+import { ConfigError } from './config-error.js';
+import { Environment } from './environment.schema.js';
 
-/** A configuration value that cannot be used; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// Re-exported: the entry points (main, lambda, the CLI) catch it from here.
+export { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+/** Trimmed values; an empty variable counts as unset, as shells and templates often leave them. */
+function present(env: Env): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const trimmed = value?.trim();
+    if (trimmed) values[name] = trimmed;
   }
-  return Number(raw);
+  return values;
 }
 
-function url(env: Env, name: string, fallback: string): string {
-  const raw = read(env, name) ?? fallback;
-  try {
-    const parsed = new URL(raw);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+/** The schema's checks, then the rules between variables; the first problem is the error. */
+function validated(env: Env): Environment {
+  const schema = plainToInstance(Environment, present(env), {
+    excludeExtraneousValues: true,
+    exposeDefaultValues: true,
+  });
+  const [first] = validateSync(schema, { skipUndefinedProperties: true, stopAtFirstError: true });
+  if (first) throw new ConfigError(Object.values(first.constraints ?? {})[0]);
+
+  const production = schema.NODE_ENV === 'production';
+  const onLambda = schema.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  if (production && !onLambda && schema.DYNAMODB_ENDPOINT === undefined) {
+    // Without it the local server would start an embedded DynamoDB Local: a development tool.
+    throw new ConfigError(
+      'DYNAMODB_ENDPOINT is required when NODE_ENV=production outside Lambda (DynamoDB Local is for development): set it to your DynamoDB, e.g. https://dynamodb.us-east-1.amazonaws.com',
+    );
   }
-  return raw.replace(/\/+$/, '');
-}
-
-function oneOf<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!(options as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${options.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function json(env: Env, name: string): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  try {
-    JSON.parse(raw);
-  } catch {
-    throw new ConfigError(`${name} must be valid JSON`);
-  }
-  return raw;
-}
-
-const DAY = 86_400;
-
-/**
- * Reads and validates the environment once, at start. The only place that reads `process.env`
- * values (callers pass it in), so a bad value stops the start with one line naming the variable.
- */
-export function loadConfig(env: Env): AppConfig {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
-  const port = integer(env, 'PORT', 3000, 1, 65_535);
-  const issuer = url(env, 'ISSUER', `http://localhost:${port}`);
-  const onLambda = read(env, 'AWS_LAMBDA_FUNCTION_NAME') !== undefined;
-  const passwordMin = integer(env, 'PASSWORD_MIN_LENGTH', 12, 8, 64);
-  const signingKeys = json(env, 'JWT_SIGNING_KEYS');
-  if (nodeEnv === 'production' && signingKeys === undefined) {
+  if (production && schema.JWT_SIGNING_KEYS === undefined) {
     throw new ConfigError('JWT_SIGNING_KEYS is required when NODE_ENV=production');
   }
-  const tableName = read(env, 'TABLE_NAME') ?? 'session-service';
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
-    throw new ConfigError(`TABLE_NAME must be 3-255 of A-Z a-z 0-9 _ . -, got "${tableName}"`);
+  if (schema.LOGIN_LOCK_MAX_SECONDS < schema.LOGIN_LOCK_SECONDS) {
+    throw new ConfigError(
+      `LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_SECONDS (${schema.LOGIN_LOCK_SECONDS}), got "${schema.LOGIN_LOCK_MAX_SECONDS}"`,
+    );
   }
-  const corsOrigins = (read(env, 'CORS_ORIGINS') ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  if (nodeEnv === 'production' && corsOrigins.includes('*')) {
+  if (schema.LOGIN_ACCOUNT_MAX_FAILURES < schema.LOGIN_MAX_FAILURES) {
+    // A lower account-wide ceiling would make the per-source lock, which spares the owner, moot.
+    throw new ConfigError(
+      `LOGIN_ACCOUNT_MAX_FAILURES must be at least LOGIN_MAX_FAILURES (${schema.LOGIN_MAX_FAILURES}), got "${schema.LOGIN_ACCOUNT_MAX_FAILURES}"`,
+    );
+  }
+  if (production && schema.CORS_ORIGINS.includes('*')) {
     throw new ConfigError('CORS_ORIGINS must not be * when NODE_ENV=production');
   }
+  return schema;
+}
 
+/**
+ * Reads and checks the whole environment once, at start (callers pass `process.env`): a bad value
+ * stops the start with one ConfigError line naming the variable. Fills in the defaults that depend
+ * on other variables, and parses BOOTSTRAP_CLIENTS into registrations.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const e = validated(env);
+  const onLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const issuer = e.ISSUER ?? `http://localhost:${e.PORT}`;
   return {
-    env: nodeEnv,
-    port,
-    dataDir: read(env, 'DATA_DIR') ?? '.data',
-    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    env: e.NODE_ENV,
+    onLambda,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     dynamodb: {
-      endpoint: read(env, 'DYNAMODB_ENDPOINT') && url(env, 'DYNAMODB_ENDPOINT', ''),
-      region: read(env, 'AWS_REGION') ?? 'us-east-1',
-      tableName,
+      endpoint: e.DYNAMODB_ENDPOINT,
+      region: e.AWS_REGION,
+      tableName: e.TABLE_NAME,
     },
     tokens: {
       issuer,
-      audience: read(env, 'ACCESS_TOKEN_AUDIENCE') ?? issuer,
-      accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL', 900, 60, DAY),
-      sessionTtlSeconds: integer(env, 'SESSION_TTL', 30 * DAY, 300, 365 * DAY),
-      refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE', 0, 0, 60),
-      signingKeys,
+      audience: e.ACCESS_TOKEN_AUDIENCE ?? issuer,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+      sessionTtlSeconds: e.SESSION_TTL,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
+      signingKeys: e.JWT_SIGNING_KEYS,
     },
-    passwords: { minLength: passwordMin, maxLength: 256 },
+    passwords: { minLength: e.PASSWORD_MIN_LENGTH, maxLength: 256 },
     clients: {
-      demoClient: (read(env, 'DEMO_CLIENT') ?? (onLambda ? 'false' : 'true')) === 'true',
-      bootstrap: json(env, 'BOOTSTRAP_CLIENTS'),
+      // demo-app is a public client anyone may use: only where someone is trying things out.
+      demoClient: e.DEMO_CLIENT ?? (e.NODE_ENV !== 'production' && !onLambda),
+      bootstrap: parseBootstrapClients(e.BOOTSTRAP_CLIENTS),
+      cacheSeconds: e.CLIENT_CACHE_SECONDS,
     },
-    corsOrigins,
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockSeconds: e.LOGIN_LOCK_SECONDS,
+      lockMaxSeconds: e.LOGIN_LOCK_MAX_SECONDS,
+      accountMaxFailures: e.LOGIN_ACCOUNT_MAX_FAILURES,
+      accountWindowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
+    },
+    rateLimits: {
+      credentialsPerMinute: e.RATE_LIMIT_CREDENTIALS_PER_MINUTE,
+      perMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
+    trustProxy: e.TRUST_PROXY,
+    hashing: { concurrency: e.HASH_CONCURRENCY, queueMax: e.HASH_QUEUE_MAX },
+    sessions: { maxPerUser: e.MAX_SESSIONS_PER_USER },
+    mail: {
+      publicUrl: e.PUBLIC_URL ?? issuer,
+      from: e.MAIL_FROM,
+      ...(e.SMTP_URL !== undefined && { smtpUrl: e.SMTP_URL }),
+    },
+    accounts: {
+      emailTokenTtlSeconds: e.EMAIL_TOKEN_TTL,
+      resetTokenTtlSeconds: e.RESET_TOKEN_TTL,
+      requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+    },
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -4,7 +4,7 @@ import type { TestApp } from './test-app.js';
 export const PASSWORD = 'correct horse battery staple';
 export const CONFIDENTIAL = { id: 'backend', secret: 'backend-secret-0123456789abcdefghijklmnop' };
 
-/** BOOTSTRAP_CLIENTS for tests: a confidential client besides the public demo-app. */
+/** BOOTSTRAP_CLIENTS for tests: a confidential client (allowed to introspect) besides the public demo-app. */
 export const BOOTSTRAP_CLIENTS = JSON.stringify([
   {
     client_id: CONFIDENTIAL.id,
@@ -12,6 +12,8 @@ export const BOOTSTRAP_CLIENTS = JSON.stringify([
     grant_types: ['password', 'refresh_token'],
     scopes: ['profile', 'admin'],
     name: 'Backend',
+    // A resource server too: it may call POST /oauth/introspect.
+    introspection: true,
   },
   { client_id: 'refresh-only', grant_types: ['refresh_token'], name: 'No password grant' },
 ]);

@@ -1,7 +1,9 @@
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -22,17 +24,62 @@ export class IntrospectionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @UseGuards(OAuthClientGuard)
-  @ApiOperation({ summary: 'RFC 7662 introspection (confidential clients)' })
+  @ApiOperation({
+    summary: 'RFC 7662 token introspection (clients with "introspection": true)',
+    description:
+      'For resource servers: a confidential client registered with `"introspection": true` (a ' +
+      'BOOTSTRAP_CLIENTS key, or `clients create --introspection`) authenticates with HTTP Basic ' +
+      'or `client_id` + `client_secret` in the body. An access token is described to any such ' +
+      'client; a refresh token only to the client it was issued to (to others it is ' +
+      '`{"active": false}`). `token_type` is the RFC 6749 §5.1 type (RFC 7662 §2.2): `"Bearer"` ' +
+      'for access tokens; a refresh token has no such type, so its answer has no `token_type` ' +
+      '(nor `iss`, `aud`, `jti`). Anything expired, revoked, rotated away or unknown is ' +
+      '`{"active": false}` and nothing more.',
+  })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {
       type: 'object',
       required: ['token'],
-      properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } },
+      properties: {
+        token: { type: 'string' },
+        token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] },
+      },
     },
   })
-  @ApiOkResponse({ description: '{active, sub, client_id, exp, iat, scope, sid, token_type}' })
-  @ApiUnauthorizedResponse({ description: 'invalid_client, or a public client' })
+  @ApiOkResponse({
+    description: 'The token is described, or `{"active": false}`',
+    schema: {
+      type: 'object',
+      required: ['active'],
+      properties: {
+        active: { type: 'boolean' },
+        sub: { type: 'string', description: 'the user id' },
+        client_id: { type: 'string', description: 'the client the token was issued to' },
+        exp: { type: 'integer' },
+        iat: { type: 'integer' },
+        scope: { type: 'string' },
+        sid: { type: 'string', description: 'the session id' },
+        token_type: {
+          type: 'string',
+          enum: ['Bearer'],
+          description: 'access tokens only; absent for a refresh token',
+        },
+        iss: { type: 'string', description: 'access tokens only' },
+        aud: { type: 'string', description: 'access tokens only' },
+        jti: { type: 'string', description: 'access tokens only' },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'invalid_request: no `token`' })
+  @ApiUnauthorizedResponse({
+    description:
+      'invalid_client: unknown client, wrong secret, or a public client (no client authentication)',
+  })
+  @ApiForbiddenResponse({
+    description:
+      'unauthorized_client: the client authenticated but may not introspect (no `"introspection": true`)',
+  })
   introspect(@Req() request: OAuthRequest): Promise<Introspection> {
     return this.introspection.introspect(request.oauthClient, request.oauthParams);
   }

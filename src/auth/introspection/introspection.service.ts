@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '../../clients/client.js';
+import { ApiError } from '../../common/api-error.js';
 import { InvalidClientError } from '../../common/oauth-errors.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import { requireParam, type OAuthParams } from '../oauth-request.js';
@@ -13,15 +14,35 @@ export interface Introspection {
   iat?: number;
   scope?: string;
   sid?: string;
-  token_type?: 'access_token' | 'refresh_token';
+  /** RFC 7662 §2.2: an RFC 6749 §5.1 token type. Only access tokens have one. */
+  token_type?: 'Bearer';
   iss?: string;
   aud?: string;
   jti?: string;
 }
 
+const INACTIVE: Introspection = { active: false };
+
 /**
- * RFC 7662, for confidential clients (resource servers). A token is active only while it is
- * unexpired and its session is live; anything else is `{active: false}` with no detail (§2.2).
+ * 403: the client proved who it is but was not given the introspection permission. Not 401: its
+ * credentials are fine, and a 401 would send its operator rotating a secret that is not the problem.
+ */
+export class IntrospectionNotAllowedError extends ApiError {
+  constructor() {
+    super(
+      403,
+      'unauthorized_client',
+      'this client is not allowed to introspect tokens: it needs "introspection": true',
+    );
+  }
+}
+
+/**
+ * RFC 7662, for the clients allowed to (resource servers). §2.1 requires the endpoint to be
+ * protected against token scanning, so only confidential clients registered with
+ * `introspection: true` may call it. A token is active only while it is unexpired and its session
+ * is live, and a refresh token only to the client it was issued to; anything else is
+ * `{active: false}` with no detail (§2.2).
  */
 @Injectable()
 export class IntrospectionService {
@@ -32,13 +53,15 @@ export class IntrospectionService {
 
   async introspect(client: OAuthClient, params: OAuthParams): Promise<Introspection> {
     if (client.type !== 'confidential') {
-      throw new InvalidClientError('introspection is for confidential clients');
+      // §2.1: a client_id alone is no authentication (RFC 6749 §5.2 invalid_client, 401).
+      throw new InvalidClientError('introspection needs client authentication with a secret');
     }
+    if (client.introspection !== true) throw new IntrospectionNotAllowedError();
     const token = requireParam(params, 'token');
     const claims = await this.accessTokens.verify(token);
     if (claims) {
       const live = await this.sessions.findLive(claims.sid, claims.sub);
-      if (!live) return { active: false };
+      if (!live) return INACTIVE;
       return {
         active: true,
         sub: claims.sub,
@@ -47,14 +70,17 @@ export class IntrospectionService {
         iat: claims.iat,
         scope: claims.scope,
         sid: claims.sid,
-        token_type: 'access_token',
+        token_type: 'Bearer',
         iss: claims.iss,
         aud: claims.aud,
         jti: claims.jti,
       };
     }
     const session = await this.sessions.findByRefreshToken(token);
-    if (!session) return { active: false };
+    // A refresh token is a credential of its own client only: to any other it is not active, so
+    // a resource server cannot learn whose session a stolen refresh token would open (RFC 7009 §2.1
+    // holds revocation to the same rule).
+    if (!session || session.clientId !== client.id) return INACTIVE;
     return {
       active: true,
       sub: session.userId,
@@ -63,7 +89,8 @@ export class IntrospectionService {
       iat: Math.floor(Date.parse(session.rotatedAt ?? session.createdAt) / 1000),
       scope: session.scope,
       sid: session.id,
-      token_type: 'refresh_token',
+      // No token_type: RFC 6749 §5.1 types say how to present an access token, and a refresh
+      // token is presented to no resource server. Its absence is what tells the two apart.
     };
   }
 }

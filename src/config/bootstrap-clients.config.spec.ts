@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/load-config.js';
-import { parseBootstrapClients } from './bootstrap-clients.js';
+import { parseBootstrapClients } from './bootstrap-clients.config.js';
+import { ConfigError } from './config-error.js';
 
 const SECRET = 's'.repeat(32);
 
@@ -33,6 +33,22 @@ describe('parseBootstrapClients', () => {
         refreshReuseGraceSeconds: 30,
       },
     ]);
+  });
+
+  it('reads a resource server that may introspect and needs no grant', () => {
+    const raw = JSON.stringify([
+      { client_id: 'api', client_secret: SECRET, grant_types: [], introspection: true },
+    ]);
+    expect(parseBootstrapClients(raw)).toEqual([
+      { id: 'api', name: 'api', grantTypes: [], scopes: [], secret: SECRET, introspection: true },
+    ]);
+  });
+
+  it('leaves introspection out when it is false, as when it is absent', () => {
+    const raw = JSON.stringify([
+      { client_id: 'app', client_secret: SECRET, grant_types: ['password'], introspection: false },
+    ]);
+    expect(parseBootstrapClients(raw)[0]).not.toHaveProperty('introspection');
   });
 
   it('reads a public client with defaults: name = id, no scopes, no secret', () => {
@@ -80,7 +96,37 @@ describe('parseBootstrapClients', () => {
     [
       'a misspelt key',
       entry({ grant_type: ['password'] }),
-      'BOOTSTRAP_CLIENTS[0] ("app"): unknown key "grant_type"; known: client_id, client_secret, grant_types, name, scopes, access_token_ttl, session_ttl, refresh_reuse_grace',
+      'BOOTSTRAP_CLIENTS[0] ("app"): unknown key "grant_type"; known: client_id, client_secret, grant_types, name, scopes, introspection, access_token_ttl, session_ttl, refresh_reuse_grace',
+    ],
+    [
+      'a __proto__ key',
+      '[{"client_id":"app","grant_types":["password"],"__proto__":{"client_secret":"x"}}]',
+      'BOOTSTRAP_CLIENTS[0] ("app"): unknown key "__proto__"; known: client_id, client_secret, grant_types, name, scopes, introspection, access_token_ttl, session_ttl, refresh_reuse_grace',
+    ],
+    [
+      'a null secret',
+      entry({ client_secret: null }),
+      'BOOTSTRAP_CLIENTS[0] ("app"): client_secret must be a string',
+    ],
+    [
+      'introspection as a string',
+      entry({ client_secret: SECRET, introspection: 'yes' }),
+      'BOOTSTRAP_CLIENTS[0] ("app"): introspection must be true or false',
+    ],
+    [
+      'introspection for a public client',
+      entry({ introspection: true }),
+      'BOOTSTRAP_CLIENTS[0] ("app"): introspection is only for confidential clients (with a client_secret)',
+    ],
+    [
+      'an empty grant_types without introspection',
+      entry({ client_secret: SECRET, grant_types: [] }),
+      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types must list at least one of password, refresh_token',
+    ],
+    [
+      'a scope over 64 characters',
+      entry({ scopes: ['s'.repeat(65)] }),
+      `BOOTSTRAP_CLIENTS[0] ("app"): scopes: "${'s'.repeat(65)}" is not a valid scope (RFC 6749 §3.3: 1-64 printable characters, no spaces, quotes or backslashes)`,
     ],
     [
       'a short secret',

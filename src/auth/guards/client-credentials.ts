@@ -1,5 +1,5 @@
-import { InvalidClientError, InvalidRequestError } from '../common/oauth-errors.js';
-import type { ClientCredentials } from './client.js';
+import { InvalidClientError, InvalidRequestError } from '../../common/oauth-errors.js';
+import type { ClientCredentials } from '../../clients/client.js';
 
 const BASIC = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i;
 

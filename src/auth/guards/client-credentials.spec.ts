@@ -1,5 +1,5 @@
-import { ApiError } from '../common/api-error.js';
-import { InvalidClientError, InvalidRequestError } from '../common/oauth-errors.js';
+import { ApiError } from '../../common/api-error.js';
+import { InvalidClientError, InvalidRequestError } from '../../common/oauth-errors.js';
 import { parseClientCredentials } from './client-credentials.js';
 
 /** Basic as RFC 6749 §2.3.1 wants it: each part form-urlencoded, then joined and base64'd. */
