@@ -29,7 +29,7 @@ describe('SesMailer', () => {
   const link = tokenLink('https://app.example.com', VERIFY_EMAIL_PATH, token);
   const message = { to: 'grace@example.com', ...verifyEmailMail(link, 86_400) };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // The SDK resolves credentials before it builds a request: give it some that need no network.
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -38,7 +38,7 @@ describe('SesMailer', () => {
     });
     // The real client of the process, stubbed at its last step before the network: the request
     // is recorded as serialized and signed-to-be, and answered here.
-    sesClient(REGION).middlewareStack.add(
+    (await sesClient(REGION)).middlewareStack.add(
       (_next, context) => (args) => {
         const request = args.request as {
           method: string;
@@ -119,7 +119,7 @@ describe('SesMailer', () => {
       await second.send(message);
       // Both requests went through the stub installed on the process's client.
       expect(sent).toHaveLength(2);
-      expect(sesClient(REGION)).toBe(sesClient(REGION));
+      expect(await sesClient(REGION)).toBe(await sesClient(REGION));
     });
 
     it('rejects with MailDeliveryError named after the SES error, logged without the address', async () => {
