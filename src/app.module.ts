@@ -7,6 +7,8 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
+import { chooseMailTransport } from './mail/mail-options.js';
+import { MailModule } from './mail/mail.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -19,6 +21,18 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        MailModule.forRoot({
+          transport: chooseMailTransport({
+            smtpUrl: config.mail.smtpUrl,
+            onLambda: config.onLambda,
+          }),
+          from: config.mail.from,
+          publicUrl: config.mail.publicUrl,
+          smtpUrl: config.mail.smtpUrl,
+          dataDir: config.dataDir,
+          // SES in the deployment's own region, which the IAM statement's identity ARN names too.
+          region: config.dynamodb.region,
+        }),
         HealthModule,
         UsersModule,
         ClientsModule,
