@@ -316,7 +316,6 @@ describe('POST /oauth/token', () => {
         clientId: 'demo-app',
         scope: '',
         ttlSeconds: -1,
-        accessJti: 'jti',
       });
       const response = await refresh(t, refreshToken).expect(400);
       expect(response.body).toEqual({
