@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { AccessTokenService } from '../src/auth/tokens/access-token.service.js';
@@ -10,6 +11,7 @@ import {
   registerUser,
   uniqueEmail,
 } from './setup/oauth.js';
+import { nextSecondAfter } from './setup/clock.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
 const HEADER = 'x-koms-clientid';
@@ -62,6 +64,9 @@ describe('the original /user and /session API', () => {
       .delete('/session')
       .set(HEADER, clientId)
       .auth(accessToken, { type: 'bearer' });
+
+  /** Until a rotation now would be in a later second than this token's `iat` (see below). */
+  const afterIssueOf = (accessToken: string) => nextSecondAfter(decodeJwt(accessToken).iat!);
 
   const getUser = (accessToken: string) =>
     request(t.server).get('/user').set(HEADER, 'demo-app').auth(accessToken, { type: 'bearer' });
@@ -303,8 +308,12 @@ describe('the original /user and /session API', () => {
   });
 
   describe('PUT /session', () => {
+    // "Latest" is told from the token's iat, in whole seconds, against the session's last
+    // rotation: a token from the same second as the rotation that replaced it still counts as
+    // latest (src/legacy/latest-access-token.ts). Tests of a stale token rotate a second later.
     it('refuses an older access token (401) and leaves the session alone', async () => {
       const first = await legacySession();
+      await afterIssueOf(first.access_token);
       const second = (await putSession(first.access_token, first.refresh_token).expect(200))
         .body as LegacyTokens;
       const response = await putSession(first.access_token, second.refresh_token).expect(401);
@@ -351,14 +360,14 @@ describe('the original /user and /session API', () => {
     it('renews with an expired access token when it is the latest one', async () => {
       const tokens = await legacySession();
       const claims = decodeJwt(tokens.access_token);
-      // The same token re-signed as if issued a minute ago and already expired: its jti is still
-      // the session's latest, which is what a client holds when it comes to refresh.
+      // A token of the session issued after its last rotation and already expired: what a client
+      // holds when it comes to refresh.
       const expired = await t.app.get(AccessTokenService).issue({
         userId: claims.sub!,
         clientId: 'demo-app',
         sessionId: claims.sid as string,
         scope: '',
-        jti: claims.jti!,
+        jti: randomUUID(),
         ttlSeconds: -60,
         notAfter: claims.exp! + 3600,
       });
@@ -439,6 +448,7 @@ describe('the original /user and /session API', () => {
   describe('both APIs share one session', () => {
     it('a session from POST /session refreshes at /oauth/token, then again at PUT /session', async () => {
       const tokens = await legacySession();
+      await afterIssueOf(tokens.access_token);
       const oauth = await refresh(t, tokens.refresh_token, 'demo-app').expect(200);
       expect(decodeJwt(oauth.body.access_token).sid).toBe(decodeJwt(tokens.access_token).sid);
       // The legacy pair is now stale on both counts; the OAuth pair is the session's latest.

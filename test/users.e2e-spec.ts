@@ -1,8 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import request from 'supertest';
+import { PASSWORD } from './setup/password.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
-
-const PASSWORD = 'correct horse battery staple';
 
 describe('POST /user (registration)', () => {
   let t: TestApp;
