@@ -115,8 +115,11 @@ export class InMemoryUsersRepository extends UsersRepository {
 
   clearFailedLogins(userId: string): Promise<void> {
     this.calls.push('clearFailedLogins');
-    const { failedLogins: _failed, lockedUntil: _until, ...user } = this.require(userId);
-    this.items.set(userId, user);
+    this.items.set(userId, {
+      ...this.require(userId),
+      failedLogins: undefined,
+      lockedUntil: undefined,
+    });
     return Promise.resolve();
   }
 
