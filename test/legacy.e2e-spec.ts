@@ -231,24 +231,15 @@ describe('the original /user and /session API', () => {
       email = await registerUser(t, uniqueEmail('signin'));
     });
 
-    it.each([
-      ['account_type "facebook"', { account_type: 'facebook' }, /"traditional"/],
-      ['no account_type', { account_type: undefined }, /"traditional"/],
-      ['account_type not a string', { account_type: 1 }, /"traditional"/],
-      ['no email', { email: undefined }, /email is required/],
-      ['email not a string', { email: ['a@example.com'] }, /email must be a string/],
-      ['no password', { password: undefined }, /password is required/],
-      ['password not a string', { password: 12345678901234 }, /password must be a string/],
-      ['an unknown field', { remember_me: true }, /remember_me should not exist/],
-    ])('%s → 400 invalid_request naming the problem', async (_case, change, description) => {
-      const body = { account_type: 'traditional', email, password: PASSWORD, ...change };
+    // CreateSessionDto's spec has every bad body; this one shows the route checks its body.
+    it('account_type "facebook" → 400 invalid_request naming "traditional"', async () => {
       const response = await request(t.server)
         .post('/session')
         .set(HEADER, 'demo-app')
-        .send(body)
+        .send({ account_type: 'facebook', email, password: PASSWORD })
         .expect(400);
       expect(response.body).toMatchObject({ error: 'invalid_request' });
-      expect(response.body.error_description).toMatch(description);
+      expect(response.body.error_description).toMatch(/"traditional"/);
     });
 
     it.each([
