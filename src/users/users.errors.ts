@@ -26,7 +26,7 @@ export class BadCredentialsError extends Error {
   override readonly name = 'BadCredentialsError';
   readonly code = 'bad_credentials';
   constructor() {
-    super('the email or password is incorrect');
+    super('no account has this email and password');
   }
 }
 
