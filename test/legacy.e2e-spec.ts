@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { AccessTokenService } from '../src/auth/tokens/access-token.service.js';
+import { DynamoDbRequestCounter } from '../src/database/dynamodb.client.js';
 import {
   BOOTSTRAP_CLIENTS,
   CONFIDENTIAL,
@@ -313,6 +314,14 @@ describe('the original /user and /session API', () => {
         error_description: 'this is not the latest access token of its session',
       });
       await putSession(second.access_token, second.refresh_token).expect(200);
+    });
+
+    it('costs one read (the session) and one write (the rotation)', async () => {
+      const tokens = await legacySession(); // and the client is in the cache now
+      const counter = t.app.get(DynamoDbRequestCounter);
+      counter.reset();
+      await putSession(tokens.access_token, tokens.refresh_token).expect(200);
+      expect(counter.snapshot()).toEqual({ GetItemCommand: 1, UpdateItemCommand: 1 });
     });
 
     it('refuses a refresh token of another session (401) and ends neither', async () => {
