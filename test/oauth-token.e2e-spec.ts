@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
+import { DynamoDbRequestCounter } from '../src/database/dynamodb.client.js';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import {
   BOOTSTRAP_CLIENTS,
@@ -128,6 +129,24 @@ describe('POST /oauth/token', () => {
       // The session was granted no scope, so asking for profile on refresh grants nothing.
       expect(narrowed.body.scope).toBeUndefined();
       expect(decodeJwt(narrowed.body.access_token).scope).toBe('');
+    });
+  });
+
+  describe("DynamoDB requests (the design's budgets)", () => {
+    it('a password grant: the email claim, the user, the new session', async () => {
+      await passwordGrant(t, email); // the client is in the cache from here on
+      const counter = t.app.get(DynamoDbRequestCounter);
+      counter.reset();
+      await passwordGrant(t, email);
+      expect(counter.snapshot()).toEqual({ GetItemCommand: 2, PutItemCommand: 1 });
+    });
+
+    it('a refresh: one conditional write', async () => {
+      const { tokens } = await signIn(t);
+      const counter = t.app.get(DynamoDbRequestCounter);
+      counter.reset();
+      await refresh(t, tokens.refresh_token).expect(200);
+      expect(counter.snapshot()).toEqual({ UpdateItemCommand: 1 });
     });
   });
 
@@ -316,7 +335,6 @@ describe('POST /oauth/token', () => {
         clientId: 'demo-app',
         scope: '',
         ttlSeconds: -1,
-        accessJti: 'jti',
       });
       const response = await refresh(t, refreshToken).expect(400);
       expect(response.body).toEqual({

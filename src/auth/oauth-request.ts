@@ -2,12 +2,15 @@ import type { Request } from 'express';
 import { InvalidRequestError } from '../common/oauth-errors.js';
 import type { OAuthClient } from '../clients/client.js';
 import type { PublicUser } from '../users/users.service.js';
+import type { GrantHandler } from './token/grants/grant-handler.js';
 
 /** A request to an OAuth endpoint once the client has authenticated (OAuthClientGuard). */
 export interface OAuthRequest extends Request {
   oauthClient: OAuthClient;
   /** The body's parameters, read once by OAuthClientGuard. */
   oauthParams: OAuthParams;
+  /** The token endpoint's grant, once supported and allowed to the client (GrantTypeGuard). */
+  grant?: GrantHandler;
   /** Set by passport-local for the password grant. */
   user?: PublicUser;
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
+import { accountsApiError } from './accounts-api-errors.js';
 import { ApiError, ServiceUnavailableError } from './api-error.js';
 
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -49,7 +50,8 @@ function fromHttpException(exception: HttpException): ApiError {
 
 /**
  * The one exception filter: every error leaves as JSON `{error, error_description}` with the right
- * status, never a stack trace. DynamoDB being unreachable is a 503; anything unexpected is logged
+ * status, never a stack trace. Domain errors that reach it get the accounts API's answers
+ * (accounts-api-errors.ts); DynamoDB being unreachable is a 503; anything unexpected is logged
  * and leaves as a bare 500 `server_error`.
  */
 @Catch()
@@ -73,6 +75,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown): ApiError {
     if (exception instanceof ApiError) return exception;
+    const domain = accountsApiError(exception);
+    if (domain) return domain;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (isHttpErrorLike(exception) && exception.status < 500) {
       return new ApiError(

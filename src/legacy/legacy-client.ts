@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { GrantType, OAuthClient } from '../clients/client.js';
+import { mayUseGrant, type GrantType, type OAuthClient } from '../clients/client.js';
 import { ClientsService } from '../clients/clients.service.js';
 import {
   InvalidClientError,
@@ -35,7 +35,7 @@ export class LegacyClientResolver {
         `client ${client.id} is confidential: a client id alone proves nothing, so use POST /oauth/token with the client's secret`,
       );
     }
-    if (grant && !client.grantTypes.includes(grant)) {
+    if (grant && !mayUseGrant(client, grant)) {
       // Same answer as /oauth/token gives this client, so both APIs agree.
       throw new UnauthorizedClientError(`this client may not use the ${grant} grant`);
     }

@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../common/principal.js';
 import type { TokenResponse } from '../auth/token/token-response.js';
-import { TokenService } from '../auth/token/token.service.js';
+import { TokenIssuer } from '../auth/token/token-issuer.js';
 import { AccessTokenService } from '../auth/tokens/access-token.service.js';
 import type { OAuthClient } from '../clients/client.js';
 import { InvalidTokenError } from '../common/api-error.js';
-import { InvalidGrantError } from '../common/oauth-errors.js';
+import { bearerToken } from '../common/bearer-token.js';
+import { Clock, epochSeconds } from '../common/clock.js';
+import type { Principal } from '../common/principal.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { SessionTokensResponse } from './dto/session-tokens.response.js';
-import { asUnauthorized } from './legacy-errors.js';
-
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
-
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+import { isLatestAccessToken } from './latest-access-token.js';
+import { asLegacyError, legacyRefusal, unauthorizedGrant } from './legacy-refusals.js';
 
 function toLegacy(response: TokenResponse): SessionTokensResponse {
   return {
@@ -24,9 +22,12 @@ function toLegacy(response: TokenResponse): SessionTokensResponse {
 }
 
 /**
- * The original /session API over the token endpoint's own grants: a session started here is the
- * same session a password grant starts, and a refresh here is the same rotation (with the same
- * reuse detection), so the two APIs cannot disagree about a token.
+ * The original /session API over the services the token endpoint uses: a session started here is
+ * the session a password grant starts (UsersService's password check, SessionsService.start,
+ * TokenIssuer), and a refresh here is the same rotation (SessionsService.rotate, with its reuse
+ * detection), so the two APIs cannot disagree about a token. Refusals are answered through this
+ * API's own table (legacy-refusals.ts). The client was resolved, and its grant checked, by
+ * LegacyClientGuard.
  */
 @Injectable()
 export class LegacySessionService {
@@ -34,33 +35,41 @@ export class LegacySessionService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokenService,
-    private readonly tokens: TokenService,
+    private readonly issuer: TokenIssuer,
+    private readonly clock: Clock,
   ) {}
 
-  /** POST /session: the password grant, for a client already known to be allowed it. */
+  /** POST /session: the password grant, with no scope asked (so none granted). */
   async start(
     client: OAuthClient,
     email: string,
     password: string,
   ): Promise<SessionTokensResponse> {
-    // Checked here rather than by passport-local so that the refusal keeps the original's 401.
-    const user = await this.users.verifyCredentials(email, password);
-    if (!user) throw asUnauthorized(new InvalidGrantError('the email or password is incorrect'));
-    return toLegacy(await this.tokens.exchange(client, { grant_type: 'password' }, user));
+    const user = await this.users.authenticate(email, password).catch((error: unknown) => {
+      throw asLegacyError(error);
+    });
+    const { session, refreshToken } = await this.sessions.start({
+      userId: user.id,
+      clientId: client.id,
+      scope: '',
+      ttlSeconds: this.issuer.sessionTtl(client),
+    });
+    return toLegacy(await this.issuer.respond(client, session, refreshToken, session.scope));
   }
 
   /**
    * PUT /session: the refresh_token grant, bound to the session's latest access token as the
    * original API required. The access token may have expired (that is when clients refresh) but
-   * must be ours, of this client, of a live session, and the latest one issued in it; the refresh
-   * token must belong to that same session.
+   * must be ours, of this client, of a live session, and the latest one issued in it
+   * (latest-access-token.ts); the refresh token must belong to that same session. One read (the
+   * session) and one write (the rotation).
    */
   async refresh(
     client: OAuthClient,
     authorization: string | undefined,
     refreshToken: string,
   ): Promise<SessionTokensResponse> {
-    const bearer = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    const bearer = bearerToken(authorization);
     if (!bearer) throw new InvalidTokenError('send the latest access token as a Bearer token');
     const claims = await this.accessTokens.verifyIgnoringExpiry(bearer);
     if (!claims) throw new InvalidTokenError();
@@ -68,10 +77,8 @@ export class LegacySessionService {
       throw new InvalidTokenError('the access token was issued to another client');
     }
     if (this.sessions.sessionIdOf(refreshToken) !== claims.sid) {
-      throw asUnauthorized(
-        new InvalidGrantError(
-          'the refresh token does not belong to the session of this access token',
-        ),
+      throw unauthorizedGrant(
+        'the refresh token does not belong to the session of this access token',
       );
     }
     const session = await this.sessions.findLive(claims.sid, claims.sub);
@@ -80,29 +87,33 @@ export class LegacySessionService {
     // A refresh token already rotated away goes on to the rotation whatever the access token,
     // which treats it as reuse and ends the session, exactly as /oauth/token would.
     if (
-      session.accessJti !== claims.jti &&
+      !isLatestAccessToken(session, claims.iat) &&
       this.sessions.isCurrentRefreshToken(session, refreshToken)
     ) {
       throw new InvalidTokenError('this is not the latest access token of its session');
     }
     // Between the read above and this conditional write nothing can slip in: the write succeeds
-    // only if the refresh token is still current, and only a rotation changes accessJti.
-    try {
-      return toLegacy(
-        await this.tokens.exchange(client, {
-          grant_type: 'refresh_token',
-          refresh_token: refreshToken,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof InvalidGrantError) throw asUnauthorized(error);
-      throw error;
-    }
+    // only if the refresh token is still current, and only a rotation moves the session's
+    // last-issued time.
+    const rotation = await this.sessions.rotate({
+      refreshToken,
+      clientId: client.id,
+      reuseGraceSeconds: this.issuer.reuseGrace(client),
+    });
+    if (rotation.outcome !== 'rotated') throw legacyRefusal(rotation.outcome);
+    return toLegacy(
+      await this.issuer.respond(
+        client,
+        rotation.session,
+        rotation.refreshToken,
+        rotation.session.scope,
+      ),
+    );
   }
 
   /** GET /session: whole seconds left on the (live, verified) access token. */
   remaining(principal: Principal): number {
-    return Math.max(0, principal.expiresAt - nowSeconds());
+    return Math.max(0, principal.expiresAt - epochSeconds(this.clock.now()));
   }
 
   /** DELETE /session: ends the session for both APIs, its refresh token and every access token. */

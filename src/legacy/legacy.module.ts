@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { clockProvider } from '../common/clock.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { LegacyClientResolver } from './legacy-client.js';
@@ -16,7 +17,7 @@ import { RegistrationClientMiddleware } from './registration-client.middleware.j
 @Module({
   imports: [AuthModule, ClientsModule, SessionsModule, UsersModule],
   controllers: [LegacySessionController],
-  providers: [LegacyClientResolver, LegacyClientGuard, LegacySessionService],
+  providers: [LegacyClientResolver, LegacyClientGuard, LegacySessionService, clockProvider],
 })
 export class LegacyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -9,8 +9,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
+import { epochSeconds } from '../common/clock.js';
 import { TABLE_NAME } from '../database/database.tokens.js';
 import { keys, TABLE_SCHEMA } from '../database/table.schema.js';
+import { ringSlot } from './rotation.js';
 import type { RevokeReason, Session } from './session.js';
 import {
   SessionsRepository,
@@ -29,7 +31,6 @@ interface SessionItem {
   tokenHash: string;
   generation: number;
   prev: Record<string, string>;
-  accessJti: string;
   createdAt: string;
   lastUsedAt: string;
   rotatedAt?: string;
@@ -50,7 +51,6 @@ function toSession(item: SessionItem): Session {
     tokenHash: item.tokenHash,
     generation: item.generation,
     previousHashes: item.prev,
-    accessJti: item.accessJti,
     createdAt: item.createdAt,
     lastUsedAt: item.lastUsedAt,
     rotatedAt: item.rotatedAt,
@@ -62,8 +62,6 @@ function toSession(item: SessionItem): Session {
 
 const fromItem = (item: Record<string, AttributeValue>): Session =>
   toSession(unmarshall(item) as SessionItem);
-
-const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 @Injectable()
 export class DynamoDbSessionsRepository extends SessionsRepository {
@@ -85,14 +83,13 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
       tokenHash: session.tokenHash,
       generation: session.generation,
       prev: { ...session.previousHashes },
-      accessJti: session.accessJti,
       createdAt: session.createdAt,
       lastUsedAt: session.lastUsedAt,
       expiresAt: session.expiresAt,
       // Kept a day past its end, so a late refresh is told "expired" rather than "unknown".
       ttl: session.expiresAt + 86_400,
       gsi1pk: keys.userSessions(session.userId),
-      gsi1sk: `SESSION#${session.createdAt}#${session.id}`,
+      gsi1sk: keys.userSessionsSort(session.createdAt, session.id),
     };
     await this.db.send(
       new PutItemCommand({
@@ -123,13 +120,13 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
           Key: marshall(keys.session(request.sessionId)),
           UpdateExpression:
             'SET tokenHash = :new, generation = :nextGeneration, #prev.#slot = :presented, ' +
-            'accessJti = :jti, lastUsedAt = :now, rotatedAt = :now',
+            'lastUsedAt = :now, rotatedAt = :now',
           ConditionExpression:
             'tokenHash = :presented AND generation = :generation AND clientId = :client ' +
             'AND attribute_not_exists(revokedAt) AND expiresAt > :nowEpoch',
           ExpressionAttributeNames: {
             '#prev': 'prev',
-            '#slot': String(request.presentedGeneration % request.ringSize),
+            '#slot': ringSlot(request.presentedGeneration),
           },
           ExpressionAttributeValues: marshall({
             ':new': request.newHash,
@@ -137,7 +134,6 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
             ':generation': request.presentedGeneration,
             ':nextGeneration': request.presentedGeneration + 1,
             ':client': request.clientId,
-            ':jti': request.accessJti,
             ':now': now,
             ':nowEpoch': epochSeconds(request.now),
           }),

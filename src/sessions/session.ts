@@ -9,10 +9,8 @@ export interface Session {
   readonly tokenHash: string;
   /** How many times the refresh token has rotated; part of the token itself. */
   readonly generation: number;
-  /** Hashes of earlier refresh tokens, in a ring of slots keyed by generation % ring size. */
+  /** Hashes of earlier refresh tokens, in a ring of slots (rotation.ts, `ringSlot`). */
   readonly previousHashes: Readonly<Record<string, string>>;
-  /** The `jti` of the latest access token issued in this session. */
-  readonly accessJti: string;
   readonly createdAt: string;
   readonly lastUsedAt: string;
   /** When the refresh token last rotated (ISO time). */
@@ -27,4 +25,9 @@ export type RevokeReason = 'signed_out' | 'revoked' | 'refresh_token_reuse';
 
 export function isLive(session: Session, nowSeconds: number): boolean {
   return session.revokedAt === undefined && session.expiresAt > nowSeconds;
+}
+
+/** When the session last issued tokens: its last rotation, or its start. */
+export function lastIssuedAt(session: Session): string {
+  return session.rotatedAt ?? session.createdAt;
 }

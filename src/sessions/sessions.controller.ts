@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -8,9 +8,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { BadRequestError } from '../common/api-error.js';
 import { CurrentPrincipal } from '../common/decorators.js';
 import type { Principal } from '../common/principal.js';
+import { SessionIdParams } from './dto/session-id.params.js';
 import { SessionResponse } from './dto/session.response.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -50,12 +50,8 @@ export class SessionsController {
   @ApiNotFoundResponse({ description: 'The caller has no live session with this id.' })
   async revokeOne(
     @CurrentPrincipal() principal: Principal,
-    @Param(
-      'id',
-      new ParseUUIDPipe({ exceptionFactory: () => new BadRequestError('id must be a session id') }),
-    )
-    sessionId: string,
+    @Param() params: SessionIdParams,
   ): Promise<void> {
-    await this.sessions.revokeOwn(principal.userId, sessionId);
+    await this.sessions.revokeOwn(principal.userId, params.id);
   }
 }

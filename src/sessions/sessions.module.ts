@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { clockProvider } from '../common/clock.js';
 import { DynamoDbSessionsRepository } from './dynamodb-sessions.repository.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -8,6 +9,7 @@ import { SessionsService } from './sessions.service.js';
   controllers: [SessionsController],
   providers: [
     SessionsService,
+    clockProvider,
     { provide: SessionsRepository, useClass: DynamoDbSessionsRepository },
   ],
   exports: [SessionsService],

@@ -4,12 +4,10 @@ export interface RotateRequest {
   readonly sessionId: string;
   readonly clientId: string;
   readonly presentedHash: string;
-  /** Generation of the presented token; its hash moves to slot `generation % ringSize`. */
+  /** Generation of the presented token; its hash moves to the ring slot of this generation. */
   readonly presentedGeneration: number;
   readonly newHash: string;
-  readonly accessJti: string;
   readonly now: Date;
-  readonly ringSize: number;
 }
 
 export type RotateResult =

@@ -11,7 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIRM_TRANSACTIONS, TABLE_NAME } from '../database/database.tokens.js';
 import { keys } from '../database/table.schema.js';
 import type { User } from './user.js';
-import { EmailTakenError, UsersRepository } from './users.repository.js';
+import { EmailTakenError } from './users.errors.js';
+import { UsersRepository } from './users.repository.js';
 
 interface UserItem {
   pk: string;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { clockProvider } from '../common/clock.js';
 import { DynamoDbUsersRepository } from './dynamodb-users.repository.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersController } from './users.controller.js';
@@ -10,6 +11,7 @@ import { UsersService } from './users.service.js';
   providers: [
     UsersService,
     PasswordHasher,
+    clockProvider,
     { provide: UsersRepository, useClass: DynamoDbUsersRepository },
   ],
   exports: [UsersService],

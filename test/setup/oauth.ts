@@ -1,7 +1,8 @@
 import request from 'supertest';
+import { PASSWORD } from './password.js';
 import type { TestApp } from './test-app.js';
 
-export const PASSWORD = 'correct horse battery staple';
+export { PASSWORD };
 export const CONFIDENTIAL = { id: 'backend', secret: 'backend-secret-0123456789abcdefghijklmnop' };
 
 /** BOOTSTRAP_CLIENTS for tests: a confidential client (allowed to introspect) besides the public demo-app. */

@@ -1,31 +1,28 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiError } from '../../common/api-error.js';
-import { InvalidGrantError, UnauthorizedClientError } from '../../common/oauth-errors.js';
 import { requireParam, type OAuthRequest } from '../oauth-request.js';
+import { asOAuthError } from '../token/oauth-refusals.js';
 
 /**
- * Runs passport-local for `grant_type=password` only, after the client has authenticated and is
- * known to be allowed the grant, so a client that may not use it learns nothing about passwords.
+ * The resource owner's credentials of the password grant (RFC 6749 §4.3), checked by
+ * passport-local (LocalStrategy). Runs after GrantTypeGuard, so only for a client allowed the
+ * grant; for any other grant it lets the request through untouched.
  */
 @Injectable()
 export class PasswordCredentialsGuard extends AuthGuard('local') {
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<OAuthRequest>();
-    const params = request.oauthParams;
-    if (params.grant_type !== 'password') return true;
-    if (!request.oauthClient.grantTypes.includes('password')) {
-      throw new UnauthorizedClientError('this client may not use the password grant');
-    }
-    requireParam(params, 'username');
-    requireParam(params, 'password');
+    if (request.grant?.grantType !== 'password') return true;
+    requireParam(request.oauthParams, 'username');
+    requireParam(request.oauthParams, 'password');
     return super.canActivate(context) as Promise<boolean>;
   }
 
+  /** The domain's refusal of a sign-in, as the token endpoint answers it (oauth-refusals.ts). */
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error instanceof ApiError) throw error;
-    if (error) throw error as Error;
-    if (!user) throw new InvalidGrantError('the username or password is incorrect');
+    if (error) throw asOAuthError(error);
+    // passport-local fails without an error only when a field is missing, checked above.
+    if (!user) throw new Error('passport-local refused the password grant without a reason');
     return user;
   }
 }

@@ -1,14 +1,11 @@
 import { InvalidScopeError } from '../../common/oauth-errors.js';
+import { isScopeToken } from '../../common/oauth-scope.js';
 
-/** RFC 6749 §3.3: scope is a space-delimited list of NQCHAR tokens. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
+/** RFC 6749 §3.3: a space-delimited list of scope tokens (grammar in common/oauth-scope.ts). */
 export function parseScope(scope: string | undefined): string[] {
   if (scope === undefined) return [];
   const tokens = scope.split(' ').filter(Boolean);
-  if (!tokens.every((token) => SCOPE_TOKEN.test(token))) {
-    throw new InvalidScopeError('scope is malformed');
-  }
+  if (!tokens.every(isScopeToken)) throw new InvalidScopeError('scope is malformed');
   return [...new Set(tokens)];
 }
 

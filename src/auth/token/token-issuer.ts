@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '../../clients/client.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -5,7 +6,7 @@ import type { Session } from '../../sessions/session.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import type { TokenResponse } from './token-response.js';
 
-/** Lifetimes for a client: its own settings, else the configured defaults. */
+/** Lifetimes for a client (its own settings, else the configured defaults) and token responses. */
 @Injectable()
 export class TokenIssuer {
   constructor(
@@ -21,16 +22,11 @@ export class TokenIssuer {
     return client.refreshReuseGraceSeconds ?? this.config.tokens.refreshReuseGraceSeconds;
   }
 
-  newJti(): string {
-    return this.accessTokens.newJti();
-  }
-
-  /** Signs the access token for a session (whose accessJti is `jti`) and shapes the response. */
+  /** Signs an access token for the session and shapes the RFC 6749 §5.1 response. */
   async respond(
     client: OAuthClient,
     session: Session,
     refreshToken: string,
-    jti: string,
     scope: string,
   ): Promise<TokenResponse> {
     const access = await this.accessTokens.issue({
@@ -38,7 +34,8 @@ export class TokenIssuer {
       clientId: client.id,
       sessionId: session.id,
       scope,
-      jti,
+      // Only until AccessTokenService.issue() makes its own jti (the jwt branch): drop it then.
+      jti: randomUUID(),
       ttlSeconds: client.accessTokenTtlSeconds ?? this.config.tokens.accessTokenTtlSeconds,
       notAfter: session.expiresAt,
     });

@@ -12,6 +12,7 @@ import { Public } from '../../common/decorators.js';
 import { OAuthClientGuard } from '../guards/oauth-client.guard.js';
 import { PasswordCredentialsGuard } from '../guards/password-credentials.guard.js';
 import type { OAuthRequest } from '../oauth-request.js';
+import { GrantTypeGuard } from './grant-type.guard.js';
 import { TokenResponse } from './token-response.js';
 import { TokenService } from './token.service.js';
 
@@ -20,13 +21,16 @@ import { TokenService } from './token.service.js';
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
-  /** RFC 6749 §3.2. Client first, then (password grant) the user, then the grant itself. */
+  /**
+   * RFC 6749 §3.2, as a chain of steps: the client, the grant type it may use, (password grant)
+   * the user, then the grant itself.
+   */
   @Post('token')
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @UseGuards(OAuthClientGuard, PasswordCredentialsGuard)
+  @UseGuards(OAuthClientGuard, GrantTypeGuard, PasswordCredentialsGuard)
   @ApiOperation({
     summary: 'Token endpoint: grant_type=password or refresh_token',
     description:
@@ -55,6 +59,11 @@ export class TokenController {
   })
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
   token(@Req() request: OAuthRequest): Promise<TokenResponse> {
-    return this.tokens.exchange(request.oauthClient, request.oauthParams, request.user);
+    if (!request.grant) throw new Error('GrantTypeGuard did not run on the token endpoint');
+    return this.tokens.exchange(request.grant, {
+      client: request.oauthClient,
+      params: request.oauthParams,
+      user: request.user,
+    });
   }
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { mayUseGrant, type OAuthClient } from '../../clients/client.js';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../../common/oauth-errors.js';
-import type { OAuthClient } from '../../clients/client.js';
-import type { PublicUser } from '../../users/users.service.js';
 import { requireParam, type OAuthParams } from '../oauth-request.js';
-import { GRANT_HANDLERS, type GrantHandler } from './grants/grant-handler.js';
+import { GRANT_HANDLERS, type GrantContext, type GrantHandler } from './grants/grant-handler.js';
 import type { TokenResponse } from './token-response.js';
 
-/** The token endpoint's steps after client authentication: grant type checks, then dispatch. */
+/** The token endpoint's grant registry: which grant a request asks for, and its dispatch. */
 @Injectable()
 export class TokenService {
   private readonly handlers: ReadonlyMap<string, GrantHandler>;
@@ -19,17 +18,23 @@ export class TokenService {
     return [...this.handlers.keys()];
   }
 
-  async exchange(
-    client: OAuthClient,
-    params: OAuthParams,
-    user?: PublicUser,
-  ): Promise<TokenResponse> {
+  /**
+   * The handler of the requested grant once the client may use it (RFC 6749 §5.2): the token
+   * endpoint's one check of the client's grant types, made before anything else of the grant
+   * (GrantTypeGuard), so a client that may not use the password grant learns nothing about
+   * passwords.
+   */
+  grantFor(client: OAuthClient, params: OAuthParams): GrantHandler {
     const grantType = requireParam(params, 'grant_type');
     const handler = this.handlers.get(grantType);
     if (!handler) throw new UnsupportedGrantTypeError(`grant_type ${grantType} is not supported`);
-    if (!(client.grantTypes as readonly string[]).includes(grantType)) {
+    if (!mayUseGrant(client, grantType)) {
       throw new UnauthorizedClientError(`this client may not use the ${grantType} grant`);
     }
-    return handler.handle({ client, params, user });
+    return handler;
+  }
+
+  exchange(grant: GrantHandler, context: GrantContext): Promise<TokenResponse> {
+    return grant.handle(context);
   }
 }

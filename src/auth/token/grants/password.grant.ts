@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError } from '../../../common/oauth-errors.js';
 import { SessionsService } from '../../../sessions/sessions.service.js';
 import { grantScope } from '../scope.js';
 import { TokenIssuer } from '../token-issuer.js';
@@ -21,16 +20,15 @@ export class PasswordGrant implements GrantHandler {
   ) {}
 
   async handle({ client, params, user }: GrantContext): Promise<TokenResponse> {
-    if (!user) throw new InvalidGrantError('the username or password is incorrect');
+    // A route that dispatches here without PasswordCredentialsGuard is a bug, not a refusal.
+    if (!user) throw new Error('the password grant needs the user PasswordCredentialsGuard sets');
     const scope = grantScope(params.scope, client.scopes);
-    const jti = this.issuer.newJti();
     const { session, refreshToken } = await this.sessions.start({
       userId: user.id,
       clientId: client.id,
       scope,
       ttlSeconds: this.issuer.sessionTtl(client),
-      accessJti: jti,
     });
-    return this.issuer.respond(client, session, refreshToken, jti, scope);
+    return this.issuer.respond(client, session, refreshToken, scope);
   }
 }

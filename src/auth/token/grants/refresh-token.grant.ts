@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../../../sessions/sessions.service.js';
 import { requireParam } from '../../oauth-request.js';
+import { oauthRefusal } from '../oauth-refusals.js';
 import { grantScope, parseScope } from '../scope.js';
 import { TokenIssuer } from '../token-issuer.js';
 import type { TokenResponse } from '../token-response.js';
@@ -23,19 +24,18 @@ export class RefreshTokenGrant implements GrantHandler {
     const refreshToken = requireParam(params, 'refresh_token');
     // Checked before rotating, so a bad scope does not cost the client its refresh token.
     const requested = parseScope(grantScope(params.scope, client.scopes));
-    const jti = this.issuer.newJti();
-    const rotated = await this.sessions.rotate({
+    const rotation = await this.sessions.rotate({
       refreshToken,
       clientId: client.id,
-      accessJti: jti,
       reuseGraceSeconds: this.issuer.reuseGrace(client),
     });
-    const granted = parseScope(rotated.session.scope);
+    if (rotation.outcome !== 'rotated') throw oauthRefusal(rotation.outcome);
+    const granted = parseScope(rotation.session.scope);
     // §6: a refresh may narrow the scope of the new access token, never widen the session's.
     // Parts beyond the original grant are dropped, not refused (§3.3 lets the server ignore
     // them, and the response says what was granted): refusing now would lose the new token.
     const scope =
       requested.length === 0 ? granted : requested.filter((token) => granted.includes(token));
-    return this.issuer.respond(client, rotated.session, rotated.refreshToken, jti, scope.join(' '));
+    return this.issuer.respond(client, rotation.session, rotation.refreshToken, scope.join(' '));
   }
 }

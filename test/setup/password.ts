@@ -1,0 +1,2 @@
+/** The password every test account uses: long enough for the policy, not a common one. */
+export const PASSWORD = 'correct horse battery staple';
