@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -8,6 +8,7 @@ import { ApiError } from './common/api-error.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /** Bodies larger than this are refused with 413 before any work is done. */
 const BODY_LIMIT = '64kb';
@@ -38,26 +39,9 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
   next();
 }
 
+/** Swagger UI at /docs and the OpenAPI document at /docs-json (the one `npm run openapi` writes). */
 function setUpSwagger(app: NestExpressApplication): void {
-  const document = new DocumentBuilder()
-    .setTitle('Session and token service')
-    .setDescription(
-      'User accounts, short-lived JWT access tokens and rotating refresh tokens, over OAuth2 and the original /user and /session API.',
-    )
-    .setVersion('1.0')
-    // Relative, so "Try it out" stays under an API Gateway stage path (/dev/...) as well as at
-    // the root; the token URL is relative for the same reason.
-    .addServer('.')
-    .addOAuth2(
-      {
-        type: 'oauth2',
-        flows: { password: { tokenUrl: 'oauth/token', scopes: {} } },
-      },
-      'oauth2',
-    )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

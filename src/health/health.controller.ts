@@ -1,5 +1,10 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '../common/decorators.js';
 import { ServiceUnavailableError } from '../common/api-error.js';
 import { DatabaseHealth } from '../database/database.health.js';
@@ -12,6 +17,10 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Health: the service and its database answer',
+    operationId: 'checkHealth',
+  })
   @ApiOkResponse({ description: 'The service and DynamoDB answer.' })
   @ApiServiceUnavailableResponse({ description: 'DynamoDB does not answer.' })
   async check(): Promise<{ status: 'ok' }> {

@@ -57,6 +57,7 @@ export class LegacySessionController {
   @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary: 'Sign in: start a session (the password grant)',
+    operationId: 'startLegacySession',
     description:
       'Same session, tokens and lifetimes as POST /oauth/token with grant_type=password.',
   })
@@ -82,6 +83,7 @@ export class LegacySessionController {
   @ApiBearerAuth('bearer')
   @ApiOperation({
     summary: 'Refresh: new access and refresh tokens (rotation)',
+    operationId: 'refreshLegacySession',
     description:
       'Authorization must carry the latest access token of the session (it may have expired); the refresh token must be the current one of that session. A refresh token used before ends the session.',
   })
@@ -100,7 +102,7 @@ export class LegacySessionController {
 
   @Get()
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Seconds left on the access token' })
+  @ApiOperation({ summary: 'Seconds left on the access token', operationId: 'getLegacySession' })
   @ApiOkResponse({ type: SessionExpiryResponse })
   @ApiUnauthorizedResponse({
     description:
@@ -115,6 +117,7 @@ export class LegacySessionController {
   @ApiBearerAuth('bearer')
   @ApiOperation({
     summary: 'Sign out: end the session',
+    operationId: 'endLegacySession',
     description:
       'Every later use of its access or refresh tokens is refused, on this API and on /oauth/token alike.',
   })

@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOAuth2,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -23,6 +24,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
+  @ApiOperation({ summary: "The caller's live sessions (devices)", operationId: 'listSessions' })
   @ApiOkResponse({ type: [SessionResponse], description: "The caller's live sessions." })
   async list(@CurrentPrincipal() principal: Principal): Promise<SessionResponse[]> {
     const sessions = await this.sessions.listLive(principal.userId);
@@ -39,6 +41,10 @@ export class SessionsController {
 
   @Delete()
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Sign out everywhere: end every session of the caller',
+    operationId: 'endAllSessions',
+  })
   @ApiNoContentResponse({ description: 'Every session of the caller has ended.' })
   async revokeAll(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.sessions.revokeAllOwn(principal.userId);
@@ -46,6 +52,7 @@ export class SessionsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: "End one of the caller's sessions", operationId: 'endSession' })
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiNotFoundResponse({ description: 'The caller has no live session with this id.' })
   async revokeOne(

@@ -6,6 +6,7 @@ import {
   ApiCreatedResponse,
   ApiOAuth2,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -23,6 +24,7 @@ export class UsersController {
   @Post()
   @Public()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Register: create an account', operationId: 'registerUser' })
   @ApiCreatedResponse({ type: UserResponse, description: 'The account was created.' })
   @ApiBadRequestResponse({ description: 'Invalid email or password; `fields` says which.' })
   @ApiConflictResponse({ description: 'An account with this email already exists.' })
@@ -33,6 +35,7 @@ export class UsersController {
   @Get()
   @ApiBearerAuth('bearer')
   @ApiOAuth2([], 'oauth2')
+  @ApiOperation({ summary: 'The account of the access token', operationId: 'getCurrentUser' })
   @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {

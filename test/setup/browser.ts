@@ -34,7 +34,7 @@ export async function authorizeWithPassword(
 
 /** "Try it out" on GET /user: the status and body Swagger UI shows. */
 export async function tryGetUser(page: Page): Promise<{ status?: string; body: unknown }> {
-  const operation = '#operations-users-UsersController_me';
+  const operation = '#operations-users-getCurrentUser';
   await page.click(`${operation} .opblock-summary`);
   await page.click(`${operation} .try-out__btn`);
   await page.click(`${operation} .execute`);

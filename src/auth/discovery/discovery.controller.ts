@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config.js';
 import { Public } from '../../common/decorators.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
@@ -19,6 +19,10 @@ export class DiscoveryController {
   /** RFC 8414 authorization server metadata. */
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({
+    summary: 'Authorization server metadata (RFC 8414)',
+    operationId: 'getAuthorizationServerMetadata',
+  })
   @ApiOkResponse({ description: 'RFC 8414 metadata' })
   metadata(): Record<string, unknown> {
     const issuer = this.config.tokens.issuer;
@@ -46,6 +50,10 @@ export class DiscoveryController {
   /** RFC 7517 JWK set: the current key and any previous ones still trusted. */
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({
+    summary: 'The public keys that verify access tokens (JWK set, RFC 7517)',
+    operationId: 'getJwks',
+  })
   @ApiOkResponse({ description: 'RFC 7517 JWK set' })
   jwks(): ReturnType<SigningKeysService['publicJwks']> {
     return this.keys.publicJwks();

@@ -1,11 +1,13 @@
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBasicAuth,
   ApiBody,
   ApiConsumes,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -26,6 +28,7 @@ export class IntrospectionController {
   @UseGuards(OAuthClientGuard)
   @ApiOperation({
     summary: 'RFC 7662 token introspection (clients with "introspection": true)',
+    operationId: 'introspectToken',
     description:
       'For resource servers: a confidential client registered with `"introspection": true` (a ' +
       'BOOTSTRAP_CLIENTS key, or `clients create --introspection`) authenticates with HTTP Basic ' +
@@ -36,6 +39,9 @@ export class IntrospectionController {
       '(nor `iss`, `aud`, `jti`). Anything expired, revoked, rotated away or unknown is ' +
       '`{"active": false}` and nothing more.',
   })
+  // Client authentication (RFC 6749 §2.3): HTTP Basic, or client_id + client_secret in the body.
+  @ApiSecurity({})
+  @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {

@@ -1,9 +1,11 @@
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
+  ApiBasicAuth,
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -22,7 +24,13 @@ export class RevocationController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @UseGuards(OAuthClientGuard)
-  @ApiOperation({ summary: 'RFC 7009 revocation: ends the session of a refresh or access token' })
+  @ApiOperation({
+    summary: 'RFC 7009 revocation: ends the session of a refresh or access token',
+    operationId: 'revokeToken',
+  })
+  // Client authentication (RFC 6749 §2.3): HTTP Basic, or none in the header (body credentials).
+  @ApiSecurity({})
+  @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {

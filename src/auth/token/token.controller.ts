@@ -1,10 +1,12 @@
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBasicAuth,
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -33,9 +35,13 @@ export class TokenController {
   @UseGuards(OAuthClientGuard, GrantTypeGuard, PasswordCredentialsGuard)
   @ApiOperation({
     summary: 'Token endpoint: grant_type=password or refresh_token',
+    operationId: 'requestToken',
     description:
       'Form-encoded (JSON accepted). Public clients send client_id; confidential ones HTTP Basic or client_id + client_secret.',
   })
+  // Client authentication (RFC 6749 §2.3): HTTP Basic, or none in the header (body credentials).
+  @ApiSecurity({})
+  @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {
