@@ -1,3 +1,5 @@
+import type { AccessTokenAlg, SigningJwk } from './signing-keys.config.js';
+
 /** The service's whole configuration, typed. Built once by `loadConfig` and injected as `AppConfig`. */
 export abstract class AppConfig {
   abstract readonly env: 'development' | 'production' | 'test';
@@ -16,8 +18,10 @@ export abstract class AppConfig {
     readonly accessTokenTtlSeconds: number;
     readonly sessionTtlSeconds: number;
     readonly refreshReuseGraceSeconds: number;
-    /** JWK set (with private parts) from the environment; unset locally, where keys are generated. */
-    readonly signingKeys?: string;
+    /** ES256, or RS256 (ACCESS_TOKEN_ALG). */
+    readonly accessTokenAlg: AccessTokenAlg;
+    /** Validated private JWKs (the first signs) from the environment; unset locally, where keys are generated. */
+    readonly signingKeys?: readonly SigningJwk[];
   };
   abstract readonly passwords: {
     readonly minLength: number;

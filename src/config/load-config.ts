@@ -1,4 +1,5 @@
 import { AppConfig, LOG_LEVELS, type LogLevel } from './app-config.js';
+import { signingKeysConfig } from './signing-keys.config.js';
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
@@ -64,7 +65,10 @@ export function loadConfig(env: Env): AppConfig {
   const issuer = url(env, 'ISSUER', `http://localhost:${port}`);
   const onLambda = read(env, 'AWS_LAMBDA_FUNCTION_NAME') !== undefined;
   const passwordMin = integer(env, 'PASSWORD_MIN_LENGTH', 12, 8, 64);
-  const signingKeys = json(env, 'JWT_SIGNING_KEYS');
+  const { accessTokenAlg, signingKeys } = signingKeysConfig({
+    alg: read(env, 'ACCESS_TOKEN_ALG'),
+    keys: read(env, 'JWT_SIGNING_KEYS'),
+  });
   if (nodeEnv === 'production' && signingKeys === undefined) {
     throw new ConfigError('JWT_SIGNING_KEYS is required when NODE_ENV=production');
   }
@@ -96,6 +100,7 @@ export function loadConfig(env: Env): AppConfig {
       accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL', 900, 60, DAY),
       sessionTtlSeconds: integer(env, 'SESSION_TTL', 30 * DAY, 300, 365 * DAY),
       refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE', 0, 0, 60),
+      accessTokenAlg,
       signingKeys,
     },
     passwords: { minLength: passwordMin, maxLength: 256 },
