@@ -70,9 +70,9 @@ export class AccessTokenVerifier {
       return undefined;
     }
     if (header?.alg !== this.keys.alg) return undefined;
-    if (typeof header.typ !== 'string' || !ACCESS_TOKEN_TYP_HEADER.test(header.typ))
-      return undefined;
-    return typeof header.kid === 'string' ? this.keys.find(header.kid)?.publicKey : undefined;
+    const { typ, kid } = header;
+    if (typeof typ !== 'string' || !ACCESS_TOKEN_TYP_HEADER.test(typ)) return undefined;
+    return typeof kid === 'string' ? this.keys.find(kid)?.publicKey : undefined;
   }
 
   /** The claims of a verified payload, or undefined when one this service always sets is missing. */
