@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ClientsModule } from '../clients/clients.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -20,9 +21,17 @@ import { TokenIssuer } from './token/token-issuer.js';
 import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, ClientsModule, SessionsModule],
+  imports: [
+    PassportModule,
+    // Keys and options come per call from SigningKeysService and AccessTokenVerifier.
+    JwtModule.register({}),
+    UsersModule,
+    ClientsModule,
+    SessionsModule,
+  ],
   controllers: [
     TokenController,
     RevocationController,
@@ -31,6 +40,7 @@ import { AccessTokenService } from './tokens/access-token.service.js';
   ],
   providers: [
     SigningKeysService,
+    AccessTokenVerifier,
     AccessTokenService,
     TokenIssuer,
     PasswordGrant,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '../../clients/client.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -34,8 +33,6 @@ export class TokenIssuer {
       clientId: client.id,
       sessionId: session.id,
       scope,
-      // Only until AccessTokenService.issue() makes its own jti (the jwt branch): drop it then.
-      jti: randomUUID(),
       ttlSeconds: client.accessTokenTtlSeconds ?? this.config.tokens.accessTokenTtlSeconds,
       notAfter: session.expiresAt,
     });
