@@ -243,7 +243,7 @@ describe('loadConfig', () => {
     [{ BOOTSTRAP_CLIENTS: '[{' }, 'BOOTSTRAP_CLIENTS must be valid JSON'],
     [
       { BOOTSTRAP_CLIENTS: '[{"client_id":"x","grant_types":["implicit"]}]' },
-      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token',
+      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token, client_credentials',
     ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

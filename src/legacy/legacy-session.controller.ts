@@ -20,7 +20,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { Principal, UserPrincipal } from '../common/principal.js';
 import type { OAuthClient } from '../clients/client.js';
 import { CreateSessionDto } from './dto/create-session.dto.js';
 import { RefreshSessionDto } from './dto/refresh-session.dto.js';
@@ -123,7 +123,7 @@ export class LegacySessionController {
     description:
       'invalid_token: missing, expired or revoked access token, or one issued to another client; invalid_client: unknown or confidential client.',
   })
-  async end(@CurrentPrincipal() principal: Principal): Promise<SessionEndedResponse> {
+  async end(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionEndedResponse> {
     await this.sessions.end(principal);
     return { message: 'session ended' };
   }

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { UserPrincipal } from '../common/principal.js';
 import { SessionIdParams } from './dto/session-id.params.js';
 import { SessionResponse } from './dto/session.response.js';
 import { SessionsService } from './sessions.service.js';
@@ -24,7 +24,7 @@ export class SessionsController {
 
   @Get()
   @ApiOkResponse({ type: [SessionResponse], description: "The caller's live sessions." })
-  async list(@CurrentPrincipal() principal: Principal): Promise<SessionResponse[]> {
+  async list(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionResponse[]> {
     const sessions = await this.sessions.listLive(principal.userId);
     return sessions.map((session) => ({
       id: session.id,
@@ -40,7 +40,7 @@ export class SessionsController {
   @Delete()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Every session of the caller has ended.' })
-  async revokeAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+  async revokeAll(@CurrentPrincipal() principal: UserPrincipal): Promise<void> {
     await this.sessions.revokeAllOwn(principal.userId);
   }
 
@@ -49,7 +49,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiNotFoundResponse({ description: 'The caller has no live session with this id.' })
   async revokeOne(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Param() params: SessionIdParams,
   ): Promise<void> {
     await this.sessions.revokeOwn(principal.userId, params.id);

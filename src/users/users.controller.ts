@@ -10,7 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { UserPrincipal } from '../common/principal.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
@@ -35,7 +35,7 @@ export class UsersController {
   @ApiOAuth2([], 'oauth2')
   @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
-  me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
+  me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserResponse> {
     return this.users.getById(principal.userId);
   }
 }

@@ -6,13 +6,15 @@ import { InvalidTokenError } from '../../common/api-error.js';
 import { bearerToken } from '../../common/bearer-token.js';
 import type { Principal } from '../../common/principal.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
+import { AccessTokenVerifier, isClientToken } from '../tokens/access-token.verifier.js';
 
 /**
  * Bearer access tokens (RFC 6750): the token from the Authorization header (the one extraction
  * rule, bearerToken), checked statelessly by jsonwebtoken with the verifier's key lookup and
  * options (algorithm, `typ`, `kid`, issuer, audience, expiry); then the session must still be
- * live, so a token of an ended session is refused at once rather than when it expires.
+ * live, so a token of an ended session is refused at once rather than when it expires. A
+ * client_credentials token has no session: it is taken as it is, with no read, until it expires,
+ * and speaks for its client (UserOnlyGuard keeps it off user routes).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -44,9 +46,20 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(payload: unknown): Promise<Principal> {
     const claims = this.verifier.claims(payload);
     if (!claims) throw new InvalidTokenError();
+    if (isClientToken(claims)) {
+      return {
+        kind: 'client',
+        clientId: claims.client_id,
+        scope: claims.scope,
+        jti: claims.jti,
+        issuedAt: claims.iat,
+        expiresAt: claims.exp,
+      };
+    }
     const session = await this.sessions.findLive(claims.sid, claims.sub);
     if (!session) throw new InvalidTokenError('the session of this access token has ended');
     return {
+      kind: 'user',
       userId: claims.sub,
       sessionId: claims.sid,
       clientId: claims.client_id,

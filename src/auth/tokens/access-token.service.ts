@@ -6,10 +6,19 @@ import { SigningKeysService } from '../keys/signing-keys.service.js';
 import {
   ACCESS_TOKEN_TYP,
   AccessTokenVerifier,
+  isClientToken,
   type AccessTokenClaims,
+  type AnyAccessTokenClaims,
+  type ClientAccessTokenClaims,
 } from './access-token.verifier.js';
 
-export { ACCESS_TOKEN_TYP, type AccessTokenClaims } from './access-token.verifier.js';
+export {
+  ACCESS_TOKEN_TYP,
+  isClientToken,
+  type AccessTokenClaims,
+  type AnyAccessTokenClaims,
+  type ClientAccessTokenClaims,
+} from './access-token.verifier.js';
 
 export interface IssueAccessToken {
   readonly userId: string;
@@ -21,6 +30,13 @@ export interface IssueAccessToken {
   readonly ttlSeconds: number;
   /** The session's absolute end: an access token never outlives its session. */
   readonly notAfter: number;
+}
+
+/** A client_credentials token (RFC 6749 §4.4): the client is the subject; no session bounds it. */
+export interface IssueClientAccessToken {
+  readonly clientId: string;
+  readonly scope: string;
+  readonly ttlSeconds: number;
 }
 
 export interface IssuedAccessToken {
@@ -38,14 +54,9 @@ export class AccessTokenService {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * Signs an RFC 9068 §2 access token with the current key: header `alg`, `kid`, `typ: at+jwt`.
-   * Signing is synchronous (jsonwebtoken with a key object); the Promise keeps callers unchanged.
-   */
+  /** Signs an access token of a user's session. */
   issue(request: IssueAccessToken): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
-    const exp = Math.min(now + request.ttlSeconds, request.notAfter);
-    const key = this.keys.current();
     const claims: AccessTokenClaims = {
       iss: this.config.tokens.issuer,
       sub: request.userId,
@@ -54,25 +65,64 @@ export class AccessTokenService {
       sid: request.sessionId,
       scope: request.scope,
       iat: now,
-      exp,
+      exp: Math.min(now + request.ttlSeconds, request.notAfter),
       jti: request.jti ?? randomUUID(),
     };
+    return Promise.resolve(this.sign(claims, now));
+  }
+
+  /**
+   * Signs a client_credentials token (RFC 6749 §4.4): `sub` is the client id (RFC 9068 §2.2: with
+   * no resource owner, "the value of sub SHOULD correspond to an identifier the authorization
+   * server uses to indicate the client application"), and there is no `sid`: no session.
+   */
+  issueForClient(request: IssueClientAccessToken): Promise<IssuedAccessToken> {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: ClientAccessTokenClaims = {
+      iss: this.config.tokens.issuer,
+      sub: request.clientId,
+      aud: this.config.tokens.audience,
+      client_id: request.clientId,
+      scope: request.scope,
+      iat: now,
+      exp: now + request.ttlSeconds,
+      jti: randomUUID(),
+    };
+    return Promise.resolve(this.sign(claims, now));
+  }
+
+  /**
+   * Signs an RFC 9068 §2 access token with the current key: header `alg`, `kid`, `typ: at+jwt`.
+   * Signing is synchronous (jsonwebtoken with a key object); the Promises keep callers unchanged.
+   */
+  private sign(claims: AnyAccessTokenClaims, now: number): IssuedAccessToken {
+    const key = this.keys.current();
     const token = this.jwt.sign(claims, {
       privateKey: key.privateKey,
       algorithm: key.alg,
       keyid: key.kid,
       header: { alg: key.alg, typ: ACCESS_TOKEN_TYP },
     });
-    return Promise.resolve({ token, expiresIn: exp - now });
+    return { token, expiresIn: claims.exp - now };
   }
 
-  /** Verified claims, or undefined for any token that is not a valid, unexpired one of ours. */
-  verify(token: string): Promise<AccessTokenClaims | undefined> {
-    return Promise.resolve(this.verifier.verify(token));
+  /**
+   * Verified claims of any access token of ours, a session's or a client's (isClientToken), or
+   * undefined for anything else. With `ignoreExpiration` an expired token passes too (revocation).
+   */
+  verify(
+    token: string,
+    options: { ignoreExpiration?: boolean } = {},
+  ): Promise<AnyAccessTokenClaims | undefined> {
+    return Promise.resolve(this.verifier.verify(token, options));
   }
 
-  /** Like verify, but also accepts an expired token (revocation of an expired token's session). */
+  /**
+   * A session's access token, even expired (the legacy refresh). A client_credentials token has no
+   * session to refresh, so it is undefined here like any token that is not ours.
+   */
   verifyIgnoringExpiry(token: string): Promise<AccessTokenClaims | undefined> {
-    return Promise.resolve(this.verifier.verify(token, { ignoreExpiration: true }));
+    const claims = this.verifier.verify(token, { ignoreExpiration: true });
+    return Promise.resolve(claims && !isClientToken(claims) ? claims : undefined);
   }
 }

@@ -10,17 +10,36 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 /** RFC 9068 §4: `typ` is at+jwt or application/at+jwt (RFC 7515 §4.1.9), case-insensitive. */
 const ACCESS_TOKEN_TYP_HEADER = /^(application\/)?at\+jwt$/i;
 
-/** RFC 9068 §2.2 claims, as this service issues them. */
-export interface AccessTokenClaims {
+/** RFC 9068 §2.2 claims every access token of this service carries. */
+interface CommonAccessTokenClaims {
   iss: string;
   sub: string;
   aud: string;
   client_id: string;
-  sid: string;
   scope: string;
   iat: number;
   exp: number;
   jti: string;
+}
+
+/** A token of a user's session (password and refresh_token grants): `sub` is the user id. */
+export interface AccessTokenClaims extends CommonAccessTokenClaims {
+  sid: string;
+}
+
+/**
+ * A client_credentials token (RFC 6749 §4.4): no user and no session, so no `sid`; `sub` is the
+ * client id (RFC 9068 §2.2), equal to `client_id`.
+ */
+export interface ClientAccessTokenClaims extends CommonAccessTokenClaims {
+  sid?: undefined;
+}
+
+/** Any access token of this service, told apart by `sid` (isClientToken). */
+export type AnyAccessTokenClaims = AccessTokenClaims | ClientAccessTokenClaims;
+
+export function isClientToken(claims: AnyAccessTokenClaims): claims is ClientAccessTokenClaims {
+  return claims.sid === undefined;
 }
 
 /** The checks jsonwebtoken makes: the algorithm pinned, issuer and audience exact. */
@@ -30,7 +49,7 @@ export interface AccessTokenVerifyOptions {
   readonly audience: string;
 }
 
-const STRING_CLAIMS = ['iss', 'sub', 'client_id', 'sid', 'jti'] as const;
+const STRING_CLAIMS = ['iss', 'sub', 'client_id', 'jti'] as const;
 const NUMBER_CLAIMS = ['iat', 'exp'] as const;
 
 /**
@@ -75,25 +94,35 @@ export class AccessTokenVerifier {
     return typeof kid === 'string' ? this.keys.find(kid)?.publicKey : undefined;
   }
 
-  /** The claims of a verified payload, or undefined when one this service always sets is missing. */
-  claims(payload: unknown): AccessTokenClaims | undefined {
+  /**
+   * The claims of a verified payload, or undefined when one this service always sets is missing.
+   * A session's token has a non-empty `sid`; a token without one is a client_credentials token
+   * only if its `sub` is its `client_id`: nothing else without a `sid` is one of ours.
+   */
+  claims(payload: unknown): AnyAccessTokenClaims | undefined {
     if (typeof payload !== 'object' || payload === null) return undefined;
     const claims = payload as Record<string, unknown>;
     if (STRING_CLAIMS.some((name) => typeof claims[name] !== 'string' || claims[name] === '')) {
       return undefined;
     }
     if (NUMBER_CLAIMS.some((name) => typeof claims[name] !== 'number')) return undefined;
+    if (claims.sid === undefined) {
+      if (claims.sub !== claims.client_id) return undefined;
+    } else if (typeof claims.sid !== 'string' || claims.sid === '') {
+      return undefined;
+    }
     return {
       ...claims,
       scope: typeof claims.scope === 'string' ? claims.scope : '',
-    } as AccessTokenClaims;
+    } as AnyAccessTokenClaims;
   }
 
   /**
-   * Verified claims, or undefined for any token that is not a valid one of ours. With
-   * `ignoreExpiration` an expired token passes too (revocation, the legacy refresh).
+   * Verified claims of a session's or a client's token, or undefined for any token that is not a
+   * valid one of ours. With `ignoreExpiration` an expired token passes too (revocation, the legacy
+   * refresh).
    */
-  verify(token: string, { ignoreExpiration = false } = {}): AccessTokenClaims | undefined {
+  verify(token: string, { ignoreExpiration = false } = {}): AnyAccessTokenClaims | undefined {
     const publicKey = this.keyFor(token);
     if (!publicKey) return undefined;
     try {

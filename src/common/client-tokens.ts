@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const ACCEPTS_CLIENT_TOKENS = 'acceptsClientTokens';
+
+/**
+ * Lets a bearer route take client_credentials tokens (a ClientPrincipal) as well as users' tokens.
+ * Without it a route is user-only: UserOnlyGuard answers a client token 403 insufficient_scope, so
+ * a route written for users never meets a principal without a user by accident.
+ */
+export const AcceptsClientTokens = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCEPTS_CLIENT_TOKENS, true);
