@@ -6,7 +6,7 @@ import type { AccessTokenAlg } from '../../config/signing-keys.config.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { generateSigningKeySet } from '../keys/signing-keys.js';
 import { AccessTokenService } from './access-token.service.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { AccessTokenVerifier, isClientToken } from './access-token.verifier.js';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -95,6 +95,45 @@ describe.each<AccessTokenAlg>(['ES256', 'RS256'])('AccessTokenVerifier (%s)', (a
     expect(expiresIn).toBeLessThanOrEqual(60);
   });
 
+  describe('client_credentials tokens (no session)', () => {
+    it('issues them with sub = client_id and no sid, and accepts them as client tokens', async () => {
+      const { token: clientToken, expiresIn } = await accessTokens.issueForClient({
+        clientId: 'reports-job',
+        scope: 'reports:read',
+        ttlSeconds: 300,
+      });
+      expect(expiresIn).toBe(300);
+      const verified = verifier.verify(clientToken);
+      expect(verified).toEqual({
+        iss: 'https://auth.example.com',
+        sub: 'reports-job',
+        aud: 'https://auth.example.com',
+        client_id: 'reports-job',
+        scope: 'reports:read',
+        iat: expect.any(Number),
+        exp: expect.any(Number),
+        jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(verified && isClientToken(verified)).toBe(true);
+      expect(isClientToken(verifier.verify(token)!)).toBe(false);
+    });
+
+    it('are no session token to the legacy refresh, expired or not', async () => {
+      const expired = await signed({
+        sub: 'app',
+        sid: undefined,
+        iat: now() - 1000,
+        exp: now() - 10,
+      });
+      expect(await accessTokens.verify(expired, { ignoreExpiration: true })).toMatchObject({
+        sub: 'app',
+        client_id: 'app',
+      });
+      expect(await accessTokens.verifyIgnoringExpiry(expired)).toBeUndefined();
+      expect(await accessTokens.verify(expired)).toBeUndefined();
+    });
+  });
+
   it.each<[string, () => Promise<string> | string]>([
     ['a token signed by the previous key (rotation)', () => signed({}, { kid: previousKid })],
     ['typ application/at+jwt (RFC 9068 §4)', () => signed({}, { typ: 'application/at+jwt' })],
@@ -154,7 +193,9 @@ describe.each<AccessTokenAlg>(['ES256', 'RS256'])('AccessTokenVerifier (%s)', (a
     ],
     ['a wrong issuer', () => signed({ iss: 'https://evil.example' })],
     ['a wrong audience', () => signed({ aud: 'https://other-api.example' })],
-    ['no sid', () => signed({ sid: undefined })],
+    ['no sid, where sub is not the client (not a client token)', () => signed({ sid: undefined })],
+    ['an empty sid', () => signed({ sid: '' })],
+    ['a sid that is not a string', () => signed({ sid: 42 })],
     ['no jti', () => signed({ jti: undefined })],
     ['a token not yet valid', () => signed({ nbf: now() + 600 })],
     [

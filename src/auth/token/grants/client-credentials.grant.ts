@@ -20,7 +20,7 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   constructor(private readonly issuer: TokenIssuer) {}
 
-  handle({ client, params }: GrantContext): Promise<AccessTokenResponse> {
+  async handle({ client, params }: GrantContext): Promise<AccessTokenResponse> {
     // §4.4: "MUST only be used by confidential clients". Registration refuses the grant to public
     // clients; this holds even for a client stored before that rule or written by hand.
     if (client.type !== 'confidential') {
