@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { ApiForbiddenResponse } from '@nestjs/swagger';
 
 export const ACCEPTS_CLIENT_TOKENS = 'acceptsClientTokens';
 
@@ -9,3 +10,10 @@ export const ACCEPTS_CLIENT_TOKENS = 'acceptsClientTokens';
  */
 export const AcceptsClientTokens = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCEPTS_CLIENT_TOKENS, true);
+
+/** Swagger: the 403 a user-only bearer route gives a client_credentials token (UserOnlyGuard). */
+export const ApiRefusesClientTokens = (): MethodDecorator & ClassDecorator =>
+  ApiForbiddenResponse({
+    description:
+      'insufficient_scope: a client_credentials token, which speaks for a client and has no user (RFC 6750 §3.1).',
+  });

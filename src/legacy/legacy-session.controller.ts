@@ -19,6 +19,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
 import type { Principal, UserPrincipal } from '../common/principal.js';
 import type { OAuthClient } from '../clients/client.js';
@@ -102,6 +103,7 @@ export class LegacySessionController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Seconds left on the access token' })
   @ApiOkResponse({ type: SessionExpiryResponse })
+  @ApiRefusesClientTokens()
   @ApiUnauthorizedResponse({
     description:
       'invalid_token: missing, expired or revoked access token, or one issued to another client; invalid_client: unknown or confidential client.',
@@ -119,6 +121,7 @@ export class LegacySessionController {
       'Every later use of its access or refresh tokens is refused, on this API and on /oauth/token alike.',
   })
   @ApiOkResponse({ type: SessionEndedResponse })
+  @ApiRefusesClientTokens()
   @ApiUnauthorizedResponse({
     description:
       'invalid_token: missing, expired or revoked access token, or one issued to another client; invalid_client: unknown or confidential client.',

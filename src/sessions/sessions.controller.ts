@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal } from '../common/decorators.js';
 import type { UserPrincipal } from '../common/principal.js';
 import { SessionIdParams } from './dto/session-id.params.js';
@@ -18,6 +19,7 @@ import { SessionsService } from './sessions.service.js';
 @ApiBearerAuth('bearer')
 @ApiOAuth2([], 'oauth2')
 @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
+@ApiRefusesClientTokens()
 @Controller('user/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}

@@ -9,6 +9,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
 import type { UserPrincipal } from '../common/principal.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
@@ -35,6 +36,7 @@ export class UsersController {
   @ApiOAuth2([], 'oauth2')
   @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
+  @ApiRefusesClientTokens()
   me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserResponse> {
     return this.users.getById(principal.userId);
   }

@@ -22,7 +22,15 @@ export class RevocationController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @UseGuards(OAuthClientGuard)
-  @ApiOperation({ summary: 'RFC 7009 revocation: ends the session of a refresh or access token' })
+  @ApiOperation({
+    summary: 'RFC 7009 revocation: ends the session of a refresh or access token',
+    description:
+      "Revoking a refresh token, or an access token of a user's session, ends that whole session. " +
+      'A client_credentials access token has no session: revoking it revokes nothing (the answer ' +
+      'is still 200) and it stays valid until it expires, so keep its lifetime short ' +
+      '(`access_token_ttl` per client). Tokens of other clients, unknown and malformed tokens are ' +
+      'ignored.',
+  })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {
