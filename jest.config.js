@@ -1,21 +1,13 @@
+import { readFileSync } from 'node:fs';
+
 // Nest 12 ships ESM only, so jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules)
-// and @swc/jest compiles TypeScript with decorator metadata, keeping `import` statements.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-  },
-];
+// and @swc/jest compiles TypeScript with decorator metadata, keeping `import` statements, with
+// the options of `.swcrc`: the ones `nest build` and the Lambda bundle use too.
+const swcrc = JSON.parse(readFileSync(new URL('.swcrc', import.meta.url), 'utf8'));
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
 };

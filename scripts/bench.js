@@ -9,7 +9,6 @@
 //   BENCH_DURATION=5 BENCH_CONNECTIONS=20 npm run bench
 //
 // Plain JavaScript against dist/ so that it runs on Node 20 without a TypeScript loader.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -300,7 +299,6 @@ async function main() {
         clientId: CLIENT_ID,
         scope: '',
         ttlSeconds: 3600,
-        accessJti: randomUUID(),
       });
       refreshTokens.push(refreshToken);
     }

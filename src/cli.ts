@@ -28,7 +28,8 @@ Usage:
 Options for create:
   --id <id>                    client_id: 1-128 of A-Z a-z 0-9 . _ ~ -
   --name <name>                display name (default: the id)
-  --grant <type>               a grant type it may use: password, refresh_token (repeatable)
+  --grant <type>               a grant type it may use: password, refresh_token,
+                               client_credentials (needs --confidential) (repeatable)
   --scope <scope>              a scope it may be granted (repeatable)
   --confidential               give it a secret (printed once); otherwise it is public
   --introspection              it may call POST /oauth/introspect (needs --confidential; then

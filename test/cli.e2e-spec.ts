@@ -97,7 +97,7 @@ describe('npm run cli -- clients … (DynamoDB Local)', () => {
     expect(result).toEqual({
       code: 1,
       out: '',
-      err: 'grant types: "implicit" is not one of password, refresh_token',
+      err: 'grant types: "implicit" is not one of password, refresh_token, client_credentials',
     });
   });
 

@@ -251,7 +251,7 @@ describe('a bad BOOTSTRAP_CLIENTS', () => {
         BOOTSTRAP_CLIENTS: JSON.stringify([{ client_id: 'x', grant_types: ['implicit'] }]),
       }),
     ).rejects.toThrow(
-      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token',
+      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token, client_credentials',
     );
   });
 });

@@ -177,6 +177,7 @@ const API_ROUTES = [
   'POST /oauth/revoke',
   'POST /oauth/introspect',
   'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/openid-configuration',
   'GET /.well-known/jwks.json',
   'GET /user',
   'GET /user/sessions',

@@ -48,6 +48,15 @@ describe('interoperability with oauth4webapi and jose', () => {
     });
   });
 
+  it('finds the same metadata through OpenID discovery (/.well-known/openid-configuration)', async () => {
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure });
+    expect(new URL(response.url).pathname).toBe('/.well-known/openid-configuration');
+    // processDiscoveryResponse checks that the document's issuer is the one asked for.
+    const openid = await oauth.processDiscoveryResponse(issuer, response);
+    expect(openid).toEqual(as);
+    expect(openid.jwks_uri).toBe(as.jwks_uri);
+  });
+
   it('runs password grant, refresh and revocation; tokens verify against the JWKS', async () => {
     const granted = await oauth.processGenericTokenEndpointResponse(
       as,

@@ -235,7 +235,7 @@ describe('POST /oauth/token', () => {
       ],
       [
         'unsupported grant type',
-        { grant_type: 'client_credentials', client_id: 'demo-app' },
+        { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'demo-app' },
         {},
         400,
         'unsupported_grant_type',

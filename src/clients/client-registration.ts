@@ -28,6 +28,9 @@ export class InvalidClientRegistrationError extends Error {
  */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
+/** The shape of a user id (users are keyed by random UUIDs). */
+const USER_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const CLIENT_SECRET_MIN_LENGTH = 32;
 const CLIENT_SECRET_MAX_LENGTH = 256;
 const NAME_MAX_LENGTH = 100;
@@ -83,6 +86,15 @@ export function checkRegistration(
   ) {
     // Never echo the secret itself: this message ends up in logs.
     return `${labels.secret} must be ${CLIENT_SECRET_MIN_LENGTH}-${CLIENT_SECRET_MAX_LENGTH} characters (got ${secret.length})`;
+  }
+  if (grantTypes.includes('client_credentials') && secret === undefined) {
+    // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+    return `${labels.grantTypes}: client_credentials is only for confidential clients (with a ${labels.secret})`;
+  }
+  if (grantTypes.includes('client_credentials') && USER_ID_SHAPE.test(id)) {
+    // RFC 9068 §5: a client_credentials token's sub is the client id; user ids are UUIDs, so a
+    // client id of that shape could pass for a user's sub at a resource server.
+    return `${labels.id} of a client_credentials client must not look like a user id (a UUID)`;
   }
   if (introspection === true && secret === undefined) {
     // RFC 7662 §2.1: the endpoint must be protected, and a public client proves nothing.

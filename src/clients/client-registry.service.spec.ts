@@ -103,7 +103,7 @@ describe('ClientRegistry', () => {
       [{ grantTypes: [] }, /^grant types must list at least one/],
       [
         { grantTypes: ['implicit' as 'password'] },
-        /"implicit" is not one of password, refresh_token/,
+        /"implicit" is not one of password, refresh_token, client_credentials/,
       ],
       [{ scopes: ['a b'] }, /^scopes: "a b" is not a valid scope/],
       [{ refreshReuseGraceSeconds: 120 }, /^refresh reuse grace must be .* from 0 to 60, got 120/],

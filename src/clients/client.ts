@@ -1,4 +1,9 @@
-export const GRANT_TYPES = ['password', 'refresh_token'] as const;
+/**
+ * The grants a client may be registered for: the password grant (RFC 6749 §4.3) and refreshing
+ * (§6) for a user's sessions; client_credentials (§4.4) for a confidential client acting on its
+ * own behalf, with no user.
+ */
+export const GRANT_TYPES = ['password', 'refresh_token', 'client_credentials'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 /** A registered OAuth client, as the services see it. */

@@ -1,5 +1,5 @@
 import type { ClientRegistration } from '../clients/client-registration.js';
-
+import type { AccessTokenAlg, SigningJwk } from './signing-keys.config.js';
 /**
  * The service's whole configuration, typed and already checked. Built once at start by
  * `loadConfig` (load-config.ts, from the variables declared in environment.schema.ts) and injected
@@ -24,8 +24,10 @@ export abstract class AppConfig {
     readonly accessTokenTtlSeconds: number;
     readonly sessionTtlSeconds: number;
     readonly refreshReuseGraceSeconds: number;
-    /** JWK set (with private parts) from the environment; unset locally, where keys are generated. */
-    readonly signingKeys?: string;
+    /** ES256, or RS256 (ACCESS_TOKEN_ALG). */
+    readonly accessTokenAlg: AccessTokenAlg;
+    /** Validated private JWKs (the first signs) from the environment; unset locally, where keys are generated. */
+    readonly signingKeys?: readonly SigningJwk[];
   };
   abstract readonly passwords: {
     readonly minLength: number;

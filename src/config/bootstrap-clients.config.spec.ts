@@ -80,13 +80,13 @@ describe('parseBootstrapClients', () => {
     ],
     [
       'an unknown grant type',
-      entry({ grant_types: ['password', 'client_credentials'] }),
-      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types: "client_credentials" is not one of password, refresh_token',
+      entry({ grant_types: ['password', 'implicit'] }),
+      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types: "implicit" is not one of password, refresh_token, client_credentials',
     ],
     [
       'empty grant_types',
       entry({ grant_types: [] }),
-      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types must list at least one of password, refresh_token',
+      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types must list at least one of password, refresh_token, client_credentials',
     ],
     [
       'grant_types as a string',
@@ -121,7 +121,7 @@ describe('parseBootstrapClients', () => {
     [
       'an empty grant_types without introspection',
       entry({ client_secret: SECRET, grant_types: [] }),
-      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types must list at least one of password, refresh_token',
+      'BOOTSTRAP_CLIENTS[0] ("app"): grant_types must list at least one of password, refresh_token, client_credentials',
     ],
     [
       'a scope over 64 characters',

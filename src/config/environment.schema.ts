@@ -53,7 +53,11 @@ export class Environment {
   @Pattern(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1')
   AWS_REGION = 'us-east-1';
 
-  /** Parsed into keys by the signing-key loader; here only checked to be JSON. */
+  /** ES256 or RS256; checked with the keys it must match (signing-keys.config.ts). */
+  @Text()
+  ACCESS_TOKEN_ALG?: string;
+
+  /** Parsed into keys by signing-keys.config.ts; here only checked to be JSON. */
   @JsonText()
   JWT_SIGNING_KEYS?: string;
 

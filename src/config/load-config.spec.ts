@@ -1,11 +1,15 @@
 import { availableParallelism } from 'node:os';
+import { generateSigningKeySet } from '../auth/keys/signing-keys.js';
 import { ConfigError, loadConfig } from './load-config.js';
+
+const SIGNING_KEYS = generateSigningKeySet('ES256');
+const PARSED_KEYS = (JSON.parse(SIGNING_KEYS) as { keys: unknown[] }).keys;
 
 /** What production needs besides NODE_ENV, so each case below changes one thing only. */
 const PRODUCTION = {
   NODE_ENV: 'production',
   DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com',
-  JWT_SIGNING_KEYS: '{"keys":[]}',
+  JWT_SIGNING_KEYS: SIGNING_KEYS,
 };
 
 describe('loadConfig', () => {
@@ -24,6 +28,7 @@ describe('loadConfig', () => {
         accessTokenTtlSeconds: 900,
         sessionTtlSeconds: 30 * 86_400,
         refreshReuseGraceSeconds: 0,
+        accessTokenAlg: 'ES256',
         signingKeys: undefined,
       },
       passwords: { minLength: 12, maxLength: 256 },
@@ -62,7 +67,8 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       TABLE_NAME: 'sessions-dev',
       AWS_REGION: 'eu-central-1',
-      JWT_SIGNING_KEYS: '{"keys":[]}',
+      JWT_SIGNING_KEYS: SIGNING_KEYS,
+      ACCESS_TOKEN_ALG: 'ES256',
       DEMO_CLIENT: 'false',
       BOOTSTRAP_CLIENTS: '[{"client_id":"spa","grant_types":["password"]}]',
       CLIENT_CACHE_SECONDS: '2',
@@ -103,7 +109,8 @@ describe('loadConfig', () => {
         accessTokenTtlSeconds: 300,
         sessionTtlSeconds: 86_400,
         refreshReuseGraceSeconds: 10,
-        signingKeys: '{"keys":[]}',
+        accessTokenAlg: 'ES256',
+        signingKeys: PARSED_KEYS,
       },
       passwords: { minLength: 15, maxLength: 256 },
       clients: {
@@ -236,7 +243,7 @@ describe('loadConfig', () => {
     [{ BOOTSTRAP_CLIENTS: '[{' }, 'BOOTSTRAP_CLIENTS must be valid JSON'],
     [
       { BOOTSTRAP_CLIENTS: '[{"client_id":"x","grant_types":["implicit"]}]' },
-      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token',
+      'BOOTSTRAP_CLIENTS[0] ("x"): grant_types: "implicit" is not one of password, refresh_token, client_credentials',
     ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

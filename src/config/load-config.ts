@@ -4,6 +4,7 @@ import type { AppConfig } from './app-config.js';
 import { parseBootstrapClients } from './bootstrap-clients.config.js';
 import { ConfigError } from './config-error.js';
 import { Environment } from './environment.schema.js';
+import { signingKeysConfig } from './signing-keys.config.js';
 
 // Re-exported: the entry points (main, lambda, the CLI) catch it from here.
 export { ConfigError } from './config-error.js';
@@ -66,6 +67,10 @@ export function loadConfig(env: Env): AppConfig {
   const e = validated(env);
   const onLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
   const issuer = e.ISSUER ?? `http://localhost:${e.PORT}`;
+  const { accessTokenAlg, signingKeys } = signingKeysConfig({
+    alg: e.ACCESS_TOKEN_ALG,
+    keys: e.JWT_SIGNING_KEYS,
+  });
   return {
     env: e.NODE_ENV,
     onLambda,
@@ -83,7 +88,8 @@ export function loadConfig(env: Env): AppConfig {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
       sessionTtlSeconds: e.SESSION_TTL,
       refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
-      signingKeys: e.JWT_SIGNING_KEYS,
+      accessTokenAlg,
+      signingKeys,
     },
     passwords: { minLength: e.PASSWORD_MIN_LENGTH, maxLength: 256 },
     clients: {

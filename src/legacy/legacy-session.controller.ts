@@ -19,8 +19,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { Principal, UserPrincipal } from '../common/principal.js';
 import type { OAuthClient } from '../clients/client.js';
 import { CreateSessionDto } from './dto/create-session.dto.js';
 import { RefreshSessionDto } from './dto/refresh-session.dto.js';
@@ -104,6 +105,7 @@ export class LegacySessionController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Seconds left on the access token', operationId: 'getLegacySession' })
   @ApiOkResponse({ type: SessionExpiryResponse })
+  @ApiRefusesClientTokens()
   @ApiUnauthorizedResponse({
     description:
       'invalid_token: missing, expired or revoked access token, or one issued to another client; invalid_client: unknown or confidential client.',
@@ -122,11 +124,12 @@ export class LegacySessionController {
       'Every later use of its access or refresh tokens is refused, on this API and on /oauth/token alike.',
   })
   @ApiOkResponse({ type: SessionEndedResponse })
+  @ApiRefusesClientTokens()
   @ApiUnauthorizedResponse({
     description:
       'invalid_token: missing, expired or revoked access token, or one issued to another client; invalid_client: unknown or confidential client.',
   })
-  async end(@CurrentPrincipal() principal: Principal): Promise<SessionEndedResponse> {
+  async end(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionEndedResponse> {
     await this.sessions.end(principal);
     return { message: 'session ended' };
   }

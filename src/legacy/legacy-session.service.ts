@@ -6,7 +6,7 @@ import type { OAuthClient } from '../clients/client.js';
 import { InvalidTokenError } from '../common/api-error.js';
 import { bearerToken } from '../common/bearer-token.js';
 import { Clock, epochSeconds } from '../common/clock.js';
-import type { Principal } from '../common/principal.js';
+import type { Principal, UserPrincipal } from '../common/principal.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { SessionTokensResponse } from './dto/session-tokens.response.js';
@@ -117,7 +117,7 @@ export class LegacySessionService {
   }
 
   /** DELETE /session: ends the session for both APIs, its refresh token and every access token. */
-  async end(principal: Principal): Promise<void> {
+  async end(principal: UserPrincipal): Promise<void> {
     await this.sessions.revoke(principal.sessionId, 'signed_out');
   }
 }

@@ -9,8 +9,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { UserPrincipal } from '../common/principal.js';
 import { SessionIdParams } from './dto/session-id.params.js';
 import { SessionResponse } from './dto/session.response.js';
 import { SessionsService } from './sessions.service.js';
@@ -19,6 +20,7 @@ import { SessionsService } from './sessions.service.js';
 @ApiBearerAuth('bearer')
 @ApiOAuth2([], 'oauth2')
 @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
+@ApiRefusesClientTokens()
 @Controller('user/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
@@ -26,7 +28,7 @@ export class SessionsController {
   @Get()
   @ApiOperation({ summary: "The caller's live sessions (devices)", operationId: 'listSessions' })
   @ApiOkResponse({ type: [SessionResponse], description: "The caller's live sessions." })
-  async list(@CurrentPrincipal() principal: Principal): Promise<SessionResponse[]> {
+  async list(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionResponse[]> {
     const sessions = await this.sessions.listLive(principal.userId);
     return sessions.map((session) => ({
       id: session.id,
@@ -46,7 +48,7 @@ export class SessionsController {
     operationId: 'endAllSessions',
   })
   @ApiNoContentResponse({ description: 'Every session of the caller has ended.' })
-  async revokeAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+  async revokeAll(@CurrentPrincipal() principal: UserPrincipal): Promise<void> {
     await this.sessions.revokeAllOwn(principal.userId);
   }
 
@@ -56,7 +58,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiNotFoundResponse({ description: 'The caller has no live session with this id.' })
   async revokeOne(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Param() params: SessionIdParams,
   ): Promise<void> {
     await this.sessions.revokeOwn(principal.userId, params.id);

@@ -10,8 +10,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
-import type { Principal } from '../common/principal.js';
+import type { UserPrincipal } from '../common/principal.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
@@ -38,7 +39,8 @@ export class UsersController {
   @ApiOperation({ summary: 'The account of the access token', operationId: 'getCurrentUser' })
   @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
-  me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
+  @ApiRefusesClientTokens()
+  me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserResponse> {
     return this.users.getById(principal.userId);
   }
 }

@@ -34,7 +34,9 @@ export class IntrospectionController {
       'BOOTSTRAP_CLIENTS key, or `clients create --introspection`) authenticates with HTTP Basic ' +
       'or `client_id` + `client_secret` in the body. An access token is described to any such ' +
       'client; a refresh token only to the client it was issued to (to others it is ' +
-      '`{"active": false}`). `token_type` is the RFC 6749 §5.1 type (RFC 7662 §2.2): `"Bearer"` ' +
+      '`{"active": false}`). A client_credentials access token (no user, no session) is active ' +
+      'until it expires, with `sub` = `client_id` = the client and no `sid`. ' +
+      '`token_type` is the RFC 6749 §5.1 type (RFC 7662 §2.2): `"Bearer"` ' +
       'for access tokens; a refresh token has no such type, so its answer has no `token_type` ' +
       '(nor `iss`, `aud`, `jti`). Anything expired, revoked, rotated away or unknown is ' +
       '`{"active": false}` and nothing more.',
@@ -60,12 +62,18 @@ export class IntrospectionController {
       required: ['active'],
       properties: {
         active: { type: 'boolean' },
-        sub: { type: 'string', description: 'the user id' },
+        sub: {
+          type: 'string',
+          description: 'the user id; the client id for a client_credentials token',
+        },
         client_id: { type: 'string', description: 'the client the token was issued to' },
         exp: { type: 'integer' },
         iat: { type: 'integer' },
         scope: { type: 'string' },
-        sid: { type: 'string', description: 'the session id' },
+        sid: {
+          type: 'string',
+          description: 'the session id; absent for a client_credentials token',
+        },
         token_type: {
           type: 'string',
           enum: ['Bearer'],

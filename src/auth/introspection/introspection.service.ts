@@ -4,7 +4,7 @@ import { ApiError } from '../../common/api-error.js';
 import { InvalidClientError } from '../../common/oauth-errors.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import { requireParam, type OAuthParams } from '../oauth-request.js';
-import { AccessTokenService } from '../tokens/access-token.service.js';
+import { AccessTokenService, isClientToken } from '../tokens/access-token.service.js';
 
 export interface Introspection {
   active: boolean;
@@ -42,7 +42,8 @@ export class IntrospectionNotAllowedError extends ApiError {
  * protected against token scanning, so only confidential clients registered with
  * `introspection: true` may call it. A token is active only while it is unexpired and its session
  * is live, and a refresh token only to the client it was issued to; anything else is
- * `{active: false}` with no detail (§2.2).
+ * `{active: false}` with no detail (§2.2). A client_credentials access token has no session: it is
+ * active until it expires, and its answer has no `sid` (its `sub` is the client id).
  */
 @Injectable()
 export class IntrospectionService {
@@ -59,6 +60,21 @@ export class IntrospectionService {
     if (client.introspection !== true) throw new IntrospectionNotAllowedError();
     const token = requireParam(params, 'token');
     const claims = await this.accessTokens.verify(token);
+    if (claims && isClientToken(claims)) {
+      // Nothing to read: no session can have ended under it.
+      return {
+        active: true,
+        sub: claims.sub,
+        client_id: claims.client_id,
+        exp: claims.exp,
+        iat: claims.iat,
+        scope: claims.scope,
+        token_type: 'Bearer',
+        iss: claims.iss,
+        aud: claims.aud,
+        jti: claims.jti,
+      };
+    }
     if (claims) {
       const live = await this.sessions.findLive(claims.sid, claims.sub);
       if (!live) return INACTIVE;

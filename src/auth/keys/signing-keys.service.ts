@@ -1,29 +1,48 @@
-import { join } from 'node:path';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config.js';
-import { loadOrCreateLocalKeys, parseSigningKeys, type SigningKey } from './signing-keys.js';
+import type { AccessTokenAlg } from '../../config/signing-keys.config.js';
+import {
+  loadOrCreateLocalKeys,
+  toSigningKeys,
+  type PublishedJwk,
+  type SigningKey,
+} from './signing-keys.js';
 
-/** The keys that sign access tokens (the first) and verify them (all), loaded once at start. */
+export type CurrentSigningKey = SigningKey & {
+  readonly privateKey: NonNullable<SigningKey['privateKey']>;
+};
+
+/**
+ * The keys of the configured algorithm that sign access tokens (the first) and verify them (all),
+ * made into key objects once, at start: from JWT_SIGNING_KEYS, or generated under DATA_DIR.
+ * Loaded in onModuleInit rather than the constructor so that a bad local key file fails
+ * `app.init()` with its one-line ConfigError (Nest ends the process on constructor errors).
+ */
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
-  private keys: SigningKey[] = [];
-  private byKid = new Map<string, SigningKey>();
+  readonly alg: AccessTokenAlg;
+  private keys: readonly SigningKey[] = [];
+  private byKid: ReadonlyMap<string, SigningKey> = new Map();
+  private currentKey?: CurrentSigningKey;
 
-  constructor(private readonly config: AppConfig) {}
-
-  async onModuleInit(): Promise<void> {
-    const configured = this.config.tokens.signingKeys;
-    this.keys = configured
-      ? await parseSigningKeys(configured, 'JWT_SIGNING_KEYS')
-      : await loadOrCreateLocalKeys(join(this.config.dataDir, 'signing-keys.json'));
-    this.byKid = new Map(this.keys.map((key) => [key.kid, key]));
+  constructor(private readonly config: AppConfig) {
+    this.alg = config.tokens.accessTokenAlg;
   }
 
-  current(): SigningKey & { privateKey: NonNullable<SigningKey['privateKey']> } {
-    const key = this.keys[0];
-    if (!key?.privateKey) throw new Error('signing keys are not loaded');
-    return key as SigningKey & { privateKey: NonNullable<SigningKey['privateKey']> };
+  onModuleInit(): void {
+    const configured = this.config.tokens.signingKeys;
+    this.keys = configured
+      ? toSigningKeys(configured, this.alg)
+      : loadOrCreateLocalKeys(this.config.dataDir, this.alg);
+    this.byKid = new Map(this.keys.map((key) => [key.kid, key]));
+    // parseSigningKeySet refuses a set whose first key has no private part.
+    this.currentKey = this.keys[0] as CurrentSigningKey;
+  }
+
+  /** The key that signs new tokens: the first of the set. */
+  current(): CurrentSigningKey {
+    if (!this.currentKey) throw new Error('signing keys are not loaded yet');
+    return this.currentKey;
   }
 
   find(kid: string): SigningKey | undefined {
@@ -31,7 +50,7 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   /** RFC 7517 JWK set of the public keys, current first. */
-  publicJwks(): { keys: JWK[] } {
+  publicJwks(): { keys: PublishedJwk[] } {
     return { keys: this.keys.map((key) => key.publicJwk) };
   }
 }

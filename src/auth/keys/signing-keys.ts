@@ -5,81 +5,81 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { calculateJwkThumbprint, type JWK } from 'jose';
-import { ConfigError } from '../../config/load-config.js';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  MIN_RSA_BITS,
+  parseSigningKeySet,
+  type AccessTokenAlg,
+  type SigningJwk,
+} from '../../config/signing-keys.config.js';
+import { jwkThumbprint, publicJwk } from './jwk.js';
 
+/** A published key as the JWKS shows it (RFC 7517 §4): public members, `kid`, `alg`, `use`. */
+export type PublishedJwk = JsonWebKey & { kid: string; alg: AccessTokenAlg; use: 'sig' };
+
+/** A signing key with its node:crypto key objects, made once at start and never per request. */
 export interface SigningKey {
   readonly kid: string;
-  readonly publicJwk: JWK;
+  readonly alg: AccessTokenAlg;
+  readonly publicJwk: PublishedJwk;
   readonly publicKey: KeyObject;
-  /** The public key as SPKI PEM, for passport-jwt (jsonwebtoken), computed once. */
-  readonly publicPem: string;
   /** Only the current key (the first of the set) needs its private part. */
   readonly privateKey?: KeyObject;
 }
 
-interface JwkSet {
-  keys: JWK[];
+/** Key objects for validated JWKs (see parseSigningKeySet), in the set's order. */
+export function toSigningKeys(jwks: readonly SigningJwk[], alg: AccessTokenAlg): SigningKey[] {
+  return jwks.map((jwk) => {
+    const publicPart = publicJwk(jwk);
+    return {
+      kid: jwk.kid,
+      alg,
+      publicJwk: { ...publicPart, kid: jwk.kid, alg, use: 'sig' },
+      publicKey: createPublicKey({ key: publicPart, format: 'jwk' }),
+      privateKey: jwk.d === undefined ? undefined : createPrivateKey({ key: jwk, format: 'jwk' }),
+    };
+  });
 }
 
-const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y'] as const;
-
-function isEs256(jwk: JWK): boolean {
-  return jwk.kty === 'EC' && jwk.crv === 'P-256' && !!jwk.x && !!jwk.y;
+/**
+ * A new key set of one private key for `alg` (EC P-256, or RSA of 2048 bits), its kid the RFC 7638
+ * thumbprint: for local runs, and for operators (docs/DEPLOY.md).
+ */
+export function generateSigningKeySet(alg: AccessTokenAlg): string {
+  const { privateKey } =
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  return JSON.stringify({ keys: [{ ...jwk, kid: jwkThumbprint(jwk), alg, use: 'sig' }] }, null, 2);
 }
 
-async function toSigningKey(jwk: JWK, source: string, index: number): Promise<SigningKey> {
-  if (!isEs256(jwk)) {
-    throw new ConfigError(`${source}: key ${index} must be an EC P-256 (ES256) JWK`);
-  }
-  const publicPart: JWK = Object.fromEntries(PUBLIC_MEMBERS.map((name) => [name, jwk[name]]));
-  const kid = jwk.kid ?? (await calculateJwkThumbprint(publicPart));
-  const publicKey = createPublicKey({ key: publicPart, format: 'jwk' });
-  return {
-    kid,
-    publicJwk: { ...publicPart, kid, alg: 'ES256', use: 'sig' },
-    publicKey,
-    publicPem: publicKey.export({ format: 'pem', type: 'spki' }) as string,
-    privateKey: jwk.d ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : undefined,
-  };
+/**
+ * Local runs keep one key set per algorithm under DATA_DIR, so tokens survive restarts and
+ * switching ACCESS_TOKEN_ALG back and forth finds each algorithm's key again:
+ * `signing-keys.json` for ES256 (the name it always had), `signing-keys.rs256.json` for RS256.
+ */
+export function localKeyFile(dataDir: string, alg: AccessTokenAlg): string {
+  return join(dataDir, alg === 'ES256' ? 'signing-keys.json' : 'signing-keys.rs256.json');
 }
 
-/** Parses a JWK set: the first key signs, every key verifies (so keys rotate without logouts). */
-export async function parseSigningKeys(json: string, source: string): Promise<SigningKey[]> {
-  let set: Partial<JwkSet>;
-  try {
-    set = JSON.parse(json) as Partial<JwkSet>;
-  } catch {
-    throw new ConfigError(`${source} must be a JSON JWK set`);
-  }
-  if (!Array.isArray(set.keys) || set.keys.length === 0) {
-    throw new ConfigError(`${source} must be a JWK set {"keys":[...]} with at least one key`);
-  }
-  const keys = await Promise.all(set.keys.map((jwk, i) => toSigningKey(jwk, source, i)));
-  if (!keys[0].privateKey) {
-    throw new ConfigError(`${source}: the first key signs tokens and needs its private part (d)`);
-  }
-  if (new Set(keys.map((key) => key.kid)).size !== keys.length) {
-    throw new ConfigError(`${source}: every key needs a distinct kid`);
-  }
-  return keys;
-}
-
-/** A new ES256 key as a private JWK set, for local runs and for operators (see the README). */
-export async function generateSigningKeySet(): Promise<string> {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
-  return JSON.stringify({ keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] }, null, 2);
-}
-
-/** Local runs keep a generated key under DATA_DIR, so tokens survive restarts. */
-export async function loadOrCreateLocalKeys(path: string): Promise<SigningKey[]> {
+/** The local key set for `alg`, generated on first use; a file that does not suit `alg` is refused. */
+export function loadOrCreateLocalKeys(dataDir: string, alg: AccessTokenAlg): SigningKey[] {
+  const path = localKeyFile(dataDir, alg);
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, await generateSigningKeySet(), { mode: 0o600, flag: 'wx' });
+    mkdirSync(dataDir, { recursive: true });
+    // Written aside, then linked into place: of two processes starting at once, one key wins
+    // and neither reads a half-written file.
+    const draft = `${path}.${process.pid}.tmp`;
+    writeFileSync(draft, generateSigningKeySet(alg), { mode: 0o600 });
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
-  return parseSigningKeys(readFileSync(path, 'utf8'), path);
+  return toSigningKeys(parseSigningKeySet(readFileSync(path, 'utf8'), alg, path), alg);
 }

@@ -27,6 +27,12 @@ export class RevocationController {
   @ApiOperation({
     summary: 'RFC 7009 revocation: ends the session of a refresh or access token',
     operationId: 'revokeToken',
+    description:
+      "Revoking a refresh token, or an access token of a user's session, ends that whole session. " +
+      'A client_credentials access token has no session: revoking it revokes nothing (the answer ' +
+      'is still 200) and it stays valid until it expires, so keep its lifetime short ' +
+      '(`access_token_ttl` per client). Tokens of other clients, unknown and malformed tokens are ' +
+      'ignored.',
   })
   // Client authentication (RFC 6749 §2.3): HTTP Basic, or none in the header (body credentials).
   @ApiSecurity({})

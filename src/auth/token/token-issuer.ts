@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '../../clients/client.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { Session } from '../../sessions/session.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
-import type { TokenResponse } from './token-response.js';
+import type { AccessTokenResponse, TokenResponse } from './token-response.js';
 
 /** Lifetimes for a client (its own settings, else the configured defaults) and token responses. */
 @Injectable()
@@ -22,6 +21,10 @@ export class TokenIssuer {
     return client.refreshReuseGraceSeconds ?? this.config.tokens.refreshReuseGraceSeconds;
   }
 
+  accessTokenTtl(client: OAuthClient): number {
+    return client.accessTokenTtlSeconds ?? this.config.tokens.accessTokenTtlSeconds;
+  }
+
   /** Signs an access token for the session and shapes the RFC 6749 §5.1 response. */
   async respond(
     client: OAuthClient,
@@ -34,9 +37,7 @@ export class TokenIssuer {
       clientId: client.id,
       sessionId: session.id,
       scope,
-      // Only until AccessTokenService.issue() makes its own jti (the jwt branch): drop it then.
-      jti: randomUUID(),
-      ttlSeconds: client.accessTokenTtlSeconds ?? this.config.tokens.accessTokenTtlSeconds,
+      ttlSeconds: this.accessTokenTtl(client),
       notAfter: session.expiresAt,
     });
     return {
@@ -44,6 +45,25 @@ export class TokenIssuer {
       token_type: 'Bearer',
       expires_in: access.expiresIn,
       refresh_token: refreshToken,
+      ...(scope ? { scope } : {}),
+    };
+  }
+
+  /**
+   * A client_credentials response (RFC 6749 §4.4.3): an access token for the client itself, of
+   * the client's access-token lifetime, and no refresh token ("A refresh token SHOULD NOT be
+   * included"): with no user to bother, the client asks again with its credentials.
+   */
+  async respondToClient(client: OAuthClient, scope: string): Promise<AccessTokenResponse> {
+    const access = await this.accessTokens.issueForClient({
+      clientId: client.id,
+      scope,
+      ttlSeconds: this.accessTokenTtl(client),
+    });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
       ...(scope ? { scope } : {}),
     };
   }

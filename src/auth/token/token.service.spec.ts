@@ -22,10 +22,10 @@ describe('TokenService', () => {
       [
         'an unsupported grant',
         CLIENTS.demo,
-        { grant_type: 'client_credentials' },
+        { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' },
         400,
         'unsupported_grant_type',
-        'grant_type client_credentials is not supported',
+        'grant_type urn:ietf:params:oauth:grant-type:device_code is not supported',
       ],
       [
         'a grant the client may not use',

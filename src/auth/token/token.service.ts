@@ -3,7 +3,7 @@ import { mayUseGrant, type OAuthClient } from '../../clients/client.js';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../../common/oauth-errors.js';
 import { requireParam, type OAuthParams } from '../oauth-request.js';
 import { GRANT_HANDLERS, type GrantContext, type GrantHandler } from './grants/grant-handler.js';
-import type { TokenResponse } from './token-response.js';
+import type { AccessTokenResponse } from './token-response.js';
 
 /** The token endpoint's grant registry: which grant a request asks for, and its dispatch. */
 @Injectable()
@@ -34,7 +34,13 @@ export class TokenService {
     return handler;
   }
 
-  exchange(grant: GrantHandler, context: GrantContext): Promise<TokenResponse> {
-    return grant.handle(context);
+  /** Runs the grant on the parameters it declares (the others are ignored, RFC 6749 §3.2). */
+  exchange(grant: GrantHandler, context: GrantContext): Promise<AccessTokenResponse> {
+    const params = Object.fromEntries(
+      grant.parameters.flatMap((name) =>
+        context.params[name] === undefined ? [] : [[name, context.params[name]]],
+      ),
+    );
+    return grant.handle({ ...context, params });
   }
 }

@@ -1,35 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import type { SigningKey } from '../keys/signing-keys.js';
+import {
+  ACCESS_TOKEN_TYP,
+  AccessTokenVerifier,
+  isClientToken,
+  type AccessTokenClaims,
+  type AnyAccessTokenClaims,
+  type ClientAccessTokenClaims,
+} from './access-token.verifier.js';
 
-/** RFC 9068 §2.1: the media type of JWT access tokens, in the `typ` header. */
-export const ACCESS_TOKEN_TYP = 'at+jwt';
-export const ACCESS_TOKEN_ALG = 'ES256';
-
-export interface AccessTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud: string;
-  client_id: string;
-  sid: string;
-  scope: string;
-  iat: number;
-  exp: number;
-  jti: string;
-}
+export {
+  ACCESS_TOKEN_TYP,
+  isClientToken,
+  type AccessTokenClaims,
+  type AnyAccessTokenClaims,
+  type ClientAccessTokenClaims,
+} from './access-token.verifier.js';
 
 export interface IssueAccessToken {
   readonly userId: string;
   readonly clientId: string;
   readonly sessionId: string;
   readonly scope: string;
-  readonly jti: string;
+  /** A fresh random one when absent. */
+  readonly jti?: string;
   readonly ttlSeconds: number;
   /** The session's absolute end: an access token never outlives its session. */
   readonly notAfter: number;
+}
+
+/** A client_credentials token (RFC 6749 §4.4): the client is the subject; no session bounds it. */
+export interface IssueClientAccessToken {
+  readonly clientId: string;
+  readonly scope: string;
+  readonly ttlSeconds: number;
 }
 
 export interface IssuedAccessToken {
@@ -37,82 +44,85 @@ export interface IssuedAccessToken {
   readonly expiresIn: number;
 }
 
+/** Issues RFC 9068 access tokens and, through the verifier, tells whether a token is one. */
 @Injectable()
 export class AccessTokenService {
   constructor(
     private readonly keys: SigningKeysService,
+    private readonly jwt: JwtService,
+    private readonly verifier: AccessTokenVerifier,
     private readonly config: AppConfig,
   ) {}
 
-  newJti(): string {
-    return randomUUID();
-  }
-
-  /** Signs an RFC 9068 access token with the current key. */
-  async issue(request: IssueAccessToken): Promise<IssuedAccessToken> {
+  /** Signs an access token of a user's session. */
+  issue(request: IssueAccessToken): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
-    const exp = Math.min(now + request.ttlSeconds, request.notAfter);
-    const key = this.keys.current();
-    const token = await new SignJWT({
+    const claims: AccessTokenClaims = {
+      iss: this.config.tokens.issuer,
+      sub: request.userId,
+      aud: this.config.tokens.audience,
       client_id: request.clientId,
       sid: request.sessionId,
       scope: request.scope,
-    })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-      .setIssuer(this.config.tokens.issuer)
-      .setSubject(request.userId)
-      .setAudience(this.config.tokens.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .setJti(request.jti)
-      .sign(key.privateKey);
-    return { token, expiresIn: exp - now };
+      iat: now,
+      exp: Math.min(now + request.ttlSeconds, request.notAfter),
+      jti: request.jti ?? randomUUID(),
+    };
+    return Promise.resolve(this.sign(claims, now));
   }
 
   /**
-   * The verification key for a token's header, or undefined when the header is not ours:
-   * algorithm pinned to ES256, `typ` must be at+jwt, and the kid must be a published key.
+   * Signs a client_credentials token (RFC 6749 §4.4): `sub` is the client id (RFC 9068 §2.2: with
+   * no resource owner, "the value of sub SHOULD correspond to an identifier the authorization
+   * server uses to indicate the client application"), and there is no `sid`: no session.
    */
-  keyForHeader(token: string): SigningKey | undefined {
-    try {
-      const header = decodeProtectedHeader(token);
-      if (header.alg !== ACCESS_TOKEN_ALG || header.typ !== ACCESS_TOKEN_TYP) return undefined;
-      return typeof header.kid === 'string' ? this.keys.find(header.kid) : undefined;
-    } catch {
-      return undefined;
-    }
+  issueForClient(request: IssueClientAccessToken): Promise<IssuedAccessToken> {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: ClientAccessTokenClaims = {
+      iss: this.config.tokens.issuer,
+      sub: request.clientId,
+      aud: this.config.tokens.audience,
+      client_id: request.clientId,
+      scope: request.scope,
+      iat: now,
+      exp: now + request.ttlSeconds,
+      jti: randomUUID(),
+    };
+    return Promise.resolve(this.sign(claims, now));
   }
 
-  /** Verified claims, or undefined for any token that is not a valid, unexpired one of ours. */
-  verify(token: string): Promise<AccessTokenClaims | undefined> {
-    return this.verifyWith(token, 0);
+  /**
+   * Signs an RFC 9068 §2 access token with the current key: header `alg`, `kid`, `typ: at+jwt`.
+   * Signing is synchronous (jsonwebtoken with a key object); the Promises keep callers unchanged.
+   */
+  private sign(claims: AnyAccessTokenClaims, now: number): IssuedAccessToken {
+    const key = this.keys.current();
+    const token = this.jwt.sign(claims, {
+      privateKey: key.privateKey,
+      algorithm: key.alg,
+      keyid: key.kid,
+      header: { alg: key.alg, typ: ACCESS_TOKEN_TYP },
+    });
+    return { token, expiresIn: claims.exp - now };
   }
 
-  /** Like verify, but also accepts an expired token (revocation of an expired token's session). */
-  verifyIgnoringExpiry(token: string): Promise<AccessTokenClaims | undefined> {
-    // Far enough back that any token of a session still stored verifies.
-    return this.verifyWith(token, 366 * 86_400);
-  }
-
-  private async verifyWith(
+  /**
+   * Verified claims of any access token of ours, a session's or a client's (isClientToken), or
+   * undefined for anything else. With `ignoreExpiration` an expired token passes too (revocation).
+   */
+  verify(
     token: string,
-    clockTolerance: number,
-  ): Promise<AccessTokenClaims | undefined> {
-    const key = this.keyForHeader(token);
-    if (!key) return undefined;
-    try {
-      const { payload } = await jwtVerify<AccessTokenClaims>(token, key.publicKey, {
-        algorithms: [ACCESS_TOKEN_ALG],
-        issuer: this.config.tokens.issuer,
-        audience: this.config.tokens.audience,
-        typ: ACCESS_TOKEN_TYP,
-        requiredClaims: ['sub', 'sid', 'client_id', 'jti', 'exp', 'iat'],
-        clockTolerance,
-      });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JOSEError) return undefined;
-      throw error;
-    }
+    options: { ignoreExpiration?: boolean } = {},
+  ): Promise<AnyAccessTokenClaims | undefined> {
+    return Promise.resolve(this.verifier.verify(token, options));
+  }
+
+  /**
+   * A session's access token, even expired (the legacy refresh). A client_credentials token has no
+   * session to refresh, so it is undefined here like any token that is not ours.
+   */
+  verifyIgnoringExpiry(token: string): Promise<AccessTokenClaims | undefined> {
+    const claims = this.verifier.verify(token, { ignoreExpiration: true });
+    return Promise.resolve(claims && !isClientToken(claims) ? claims : undefined);
   }
 }

@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../../clients/client.js';
 import type { PublicUser } from '../../../users/users.service.js';
 import type { OAuthParams } from '../../oauth-request.js';
-import type { TokenResponse } from '../token-response.js';
+import type { AccessTokenResponse } from '../token-response.js';
 
 export interface GrantContext {
   readonly client: OAuthClient;
@@ -13,7 +13,13 @@ export interface GrantContext {
 /** One grant type of the token endpoint (RFC 6749 §4, §6); the registry dispatches on grant_type. */
 export interface GrantHandler {
   readonly grantType: string;
-  handle(context: GrantContext): Promise<TokenResponse>;
+  /**
+   * The request parameters the grant reads, besides grant_type and client authentication (its
+   * RFC section's "Access Token Request"). The registry hands it only these: anything else is
+   * ignored, as RFC 6749 §3.2 requires of unrecognized parameters.
+   */
+  readonly parameters: readonly string[];
+  handle(context: GrantContext): Promise<AccessTokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

@@ -13,6 +13,8 @@ import type { GrantContext, GrantHandler } from './grant-handler.js';
 @Injectable()
 export class PasswordGrant implements GrantHandler {
   readonly grantType = 'password';
+  /** §4.3.2; username and password are read before, by passport-local. */
+  readonly parameters = ['scope'] as const;
 
   constructor(
     private readonly sessions: SessionsService,

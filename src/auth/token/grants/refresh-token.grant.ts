@@ -14,6 +14,8 @@ import type { GrantContext, GrantHandler } from './grant-handler.js';
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token';
+  /** §6. */
+  readonly parameters = ['refresh_token', 'scope'] as const;
 
   constructor(
     private readonly sessions: SessionsService,
