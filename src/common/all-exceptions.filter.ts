@@ -3,6 +3,8 @@ import type { Response } from 'express';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
 import { accountsApiError } from './accounts-api-errors.js';
 import { ApiError, ServiceUnavailableError } from './api-error.js';
+import { BusyError } from './busy.error.js';
+import { ClientGoneError } from './request-context.js';
 
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'invalid_request',
@@ -51,8 +53,8 @@ function fromHttpException(exception: HttpException): ApiError {
 /**
  * The one exception filter: every error leaves as JSON `{error, error_description}` with the right
  * status, never a stack trace. Domain errors that reach it get the accounts API's answers
- * (accounts-api-errors.ts); DynamoDB being unreachable is a 503; anything unexpected is logged
- * and leaves as a bare 500 `server_error`.
+ * (accounts-api-errors.ts); DynamoDB being unreachable or a full queue (BusyError) is a 503 for
+ * every API; anything unexpected is logged and leaves as a bare 500 `server_error`.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -88,6 +90,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DatabaseUnavailableError) {
       this.logger.warn(exception.message);
       return new ServiceUnavailableError();
+    }
+    if (exception instanceof BusyError) {
+      this.logger.warn(exception.message);
+      return new ServiceUnavailableError(
+        'the server is busy; try again shortly',
+        exception.retryAfterSeconds,
+      );
+    }
+    if (exception instanceof ClientGoneError) {
+      // Nobody reads this answer; 499 (nginx's "client closed request") keeps it out of the 5xx
+      // counts and tells the log what happened.
+      return new ApiError(499, 'client_closed_request', exception.message);
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return new ApiError(500, 'server_error', 'the server could not complete the request');
