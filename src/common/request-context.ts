@@ -19,7 +19,12 @@ export function requestContext(_req: Request, res: Response, next: NextFunction)
   res.once('close', () => {
     if (!res.writableFinished) controller.abort(new ClientGoneError());
   });
-  storage.run({ signal: controller.signal }, next);
+  runInRequestContext(controller.signal, next);
+}
+
+/** Runs `work` as part of a request whose abort signal is `signal` (what the middleware does). */
+export function runInRequestContext<T>(signal: AbortSignal, work: () => T): T {
+  return storage.run({ signal }, work);
 }
 
 /** The current request's signal; undefined outside a request (start-up, the CLI, unit tests). */
