@@ -19,7 +19,7 @@ import { ClientGoneError } from './request-context.js';
 import { InvalidClientError } from './oauth-errors.js';
 
 /** What the filter wrote: status, headers and JSON body, through Express's response methods. */
-function answer(exception: unknown, headersSent = false) {
+function answer(exception: unknown, headersSent = false, requestHeaders: object = {}) {
   const written = {
     status: undefined as number | undefined,
     headers: {} as Record<string, string>,
@@ -32,7 +32,10 @@ function answer(exception: unknown, headersSent = false) {
     json: (body: unknown) => (written.body = body),
   };
   const host = {
-    switchToHttp: () => ({ getResponse: () => response }),
+    switchToHttp: () => ({
+      getResponse: () => response,
+      getRequest: () => ({ headers: requestHeaders }),
+    }),
   } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
   return written;
@@ -158,7 +161,7 @@ describe('AllExceptionsFilter', () => {
       {},
     ],
   ])('answers %s', (_case, exception, status, body, headers) => {
-    const written = answer(exception);
+    const written = answer(exception, false, { authorization: 'Bearer some.sent.token' });
     expect(written.status).toBe(status);
     expect(written.body).toEqual(body);
     expect(written.headers).toMatchObject({
@@ -182,6 +185,16 @@ describe('AllExceptionsFilter', () => {
     expect(written.body).toEqual({
       error: 'server_error',
       error_description: 'the server could not complete the request',
+    });
+  });
+
+  it('answers a bearer refusal of a request with no credentials with the bare challenge (RFC 6750 §3.1)', () => {
+    const written = answer(new InvalidTokenError(), false, {});
+    expect(written.status).toBe(401);
+    expect(written.headers['www-authenticate']).toBe('Bearer realm="session-service"');
+    expect(written.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'an access token is required',
     });
   });
 

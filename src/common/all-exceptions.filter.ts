@@ -1,8 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
 import { accountsApiError } from './accounts-api-errors.js';
-import { ApiError, ServiceUnavailableError } from './api-error.js';
+import {
+  ApiError,
+  InvalidTokenError,
+  MissingTokenError,
+  ServiceUnavailableError,
+} from './api-error.js';
 import { BusyError } from './busy.error.js';
 import { ClientGoneError } from './request-context.js';
 
@@ -62,7 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toApiError(exception);
+    const request = host.switchToHttp().getRequest<Request | undefined>();
+    let error = this.toApiError(exception);
+    // RFC 6750 §3.1: a request that sent no credentials at all gets the bare challenge, wherever
+    // the refusal came from (the bearer guard, or a route that checks its token itself).
+    if (error instanceof InvalidTokenError && request?.headers.authorization === undefined) {
+      error = new MissingTokenError();
+    }
     const body: ErrorBody = { error: error.error, error_description: error.description };
     if (error.options.fields) body.fields = error.options.fields;
     if (response.headersSent) return;
