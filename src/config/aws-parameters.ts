@@ -48,7 +48,7 @@ export async function withAwsParameters(
   if (wanted.size === 0) return env;
 
   // Loaded only here: local runs never load the SSM client.
-  const { GetParametersCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const { GetParametersCommand, SSMClient } = await import('./ssm-client.js');
   const client = options.client ?? new SSMClient({ region: env.AWS_REGION });
   const { Parameters = [], InvalidParameters = [] } = await client.send(
     new GetParametersCommand({ Names: [...wanted.keys()], WithDecryption: true }),
