@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CJS_REQUIRING_ESM, esmBundle } from './test/setup/esm-bundles.js';
 
 // Nest 12 ships ESM only, so jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules)
 // and @swc/jest compiles TypeScript with decorator metadata, keeping `import` statements, with
@@ -8,7 +9,11 @@ const swcrc = JSON.parse(readFileSync(new URL('.swcrc', import.meta.url), 'utf8'
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // CommonJS packages that require ESM-only Nest: jest loads an ES-module bundle of each.
+    ...Object.fromEntries(CJS_REQUIRING_ESM.map((name) => [`^${name}$`, esmBundle(name)])),
+  },
   testEnvironment: 'node',
 };
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { LoggingModule } from './common/logging.module.js';
+import { RateLimitModule } from './common/rate-limit.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -20,6 +21,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        // Before AuthModule: its guard then runs first, so floods of bad tokens are limited too.
+        RateLimitModule,
         DatabaseModule,
         MailModule.forRoot({
           transport: chooseMailTransport({

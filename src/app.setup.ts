@@ -6,6 +6,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ApiError } from './common/api-error.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { limitBody, limitHeaders } from './common/input-limits.js';
+import { requestContext } from './common/request-context.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
@@ -32,13 +35,6 @@ function requireKnownBodyType(req: Request, _res: Response, next: NextFunction):
   next();
 }
 
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  next();
-}
-
 /** Swagger UI at /docs and the OpenAPI document at /docs-json (the one `npm run openapi` writes). */
 function setUpSwagger(app: NestExpressApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
@@ -48,17 +44,23 @@ function setUpSwagger(app: NestExpressApplication): void {
 }
 
 /**
- * The one place an app is configured (body limits, pipes, the exception filter, headers, CORS,
- * Swagger), used alike by the local server, the Lambda handler and the tests.
+ * The one place an app is configured (input limits, pipes, the exception filter, headers, CORS,
+ * Swagger), used alike by the local server, the Lambda handler and the tests. Rate limits are a
+ * guard (common/rate-limit.ts, in AppModule).
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(securityHeaders({ hsts: config.env === 'production' }));
+  app.use(limitHeaders);
   app.use(requireKnownBodyType);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
-  app.use(securityHeaders);
+  app.use(limitBody);
+  // After the body parsers, whose stream callbacks would lose the context: from here on the
+  // request's abort signal is at hand (the password hasher drops work for clients that left).
+  app.use(requestContext);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   if (config.corsOrigins.length > 0) {

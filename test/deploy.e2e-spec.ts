@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
+import { Environment } from '../src/config/environment.schema.js';
 import { TABLE_SCHEMA } from '../src/database/table.schema.js';
 import { ensureTable } from '../src/database/table.setup.js';
 import { createTestApp } from './setup/test-app.js';
@@ -14,8 +15,10 @@ import { createTestApp } from './setup/test-app.js';
 /**
  * serverless.yml, checked through what it produces: `serverless package` (osls) runs offline (no
  * network, dummy credentials) for dev and prod, and the CloudFormation templates must hold the
- * table of TABLE_SCHEMA, IAM for exactly the DynamoDB actions src/ uses, both functions with every
- * route of the HTTP contract, CORS and throttling per stage, and a zip of the prebuilt bundle only.
+ * table of TABLE_SCHEMA, IAM for exactly the DynamoDB actions the service's code uses, both
+ * functions with every route of the HTTP contract (an HTTP API for dev, a REST API for prod), CORS,
+ * throttling per stage, prod's AWS WAF rate rules, secrets as SSM parameter names only, and a zip
+ * of the prebuilt bundle only.
  */
 
 const root = resolve(import.meta.dirname, '..');
@@ -25,6 +28,15 @@ const root = resolve(import.meta.dirname, '..');
 
 /** Files that use DynamoDB for local runs and tests only; in AWS the table comes from here. */
 const LOCAL_ONLY = ['src/database/local-dynamodb.ts', 'src/database/table.setup.ts'];
+
+/**
+ * Commands only the CLI sends (`clients list`, `clients delete`), which runs with the operator's
+ * own AWS credentials: the functions' role does not get them. By file, as the repository that
+ * holds them also serves the request path with its other commands.
+ */
+const CLI_ONLY: Readonly<Record<string, readonly string[]>> = {
+  'src/clients/dynamodb-clients.repository.ts': ['dynamodb:DeleteItem', 'dynamodb:Scan'],
+};
 
 /** A transaction is authorised by the actions of its parts (DynamoDB developer guide). */
 const TRANSACTION_PARTS: Readonly<Record<string, string>> = {
@@ -43,10 +55,30 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The DynamoDB actions in one file: its commands, its transactions' parts, its paginators. */
+function dynamoDbActionsIn(path: string, text: string): Set<string> {
+  const actions = new Set<string>();
+  for (const [, command] of text.matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
+    if (command === 'TransactWriteItems' || command === 'TransactGetItems') {
+      const parts = [...text.matchAll(/\b(Put|Update|Delete|ConditionCheck|Get)\s*:\s*\{/g)];
+      if (parts.length === 0) throw new Error(`${path}: cannot tell what its transaction does`);
+      for (const [, part] of parts) actions.add(`dynamodb:${TRANSACTION_PARTS[part]}`);
+    } else {
+      actions.add(`dynamodb:${command}`);
+    }
+  }
+  // The SDK's paginators (paginateScan, paginateQuery) send the command they are named after.
+  for (const [, command] of text.matchAll(/\bpaginate(\w+)\s*\(/g)) {
+    actions.add(`dynamodb:${command}`);
+  }
+  return actions;
+}
+
 /**
  * The IAM actions the service's code needs: every `new XxxCommand(` of @aws-sdk/client-dynamodb in
  * src/ (bar the local-only files) is `dynamodb:Xxx`, except transactions, which need the actions
- * of the parts they are made of (`Put: {` → PutItem, `ConditionCheck: {` → ConditionCheckItem).
+ * of the parts they are made of (`Put: {` → PutItem, `ConditionCheck: {` → ConditionCheckItem);
+ * CLI_ONLY's are left out, and must still be in their files (or the list is stale).
  */
 function dynamoDbActionsInSource(): string[] {
   const actions = new Set<string>();
@@ -54,19 +86,12 @@ function dynamoDbActionsInSource(): string[] {
     const path = relative(root, file);
     const text = readFileSync(file, 'utf8');
     if (LOCAL_ONLY.includes(path) || !text.includes('@aws-sdk/client-dynamodb')) continue;
-    for (const [, command] of text.matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
-      if (command === 'TransactWriteItems' || command === 'TransactGetItems') {
-        const parts = [...text.matchAll(/\b(Put|Update|Delete|ConditionCheck|Get)\s*:\s*\{/g)];
-        if (parts.length === 0) throw new Error(`${path}: cannot tell what its transaction does`);
-        for (const [, part] of parts) actions.add(`dynamodb:${TRANSACTION_PARTS[part]}`);
-      } else {
-        actions.add(`dynamodb:${command}`);
-      }
+    const used = dynamoDbActionsIn(path, text);
+    for (const cliOnly of CLI_ONLY[path] ?? []) {
+      if (!used.delete(cliOnly))
+        throw new Error(`${path} no longer uses ${cliOnly}: update CLI_ONLY`);
     }
-    // The SDK's paginators (paginateScan, paginateQuery) send the command they are named after.
-    for (const [, command] of text.matchAll(/\bpaginate(\w+)\s*\(/g)) {
-      actions.add(`dynamodb:${command}`);
-    }
+    for (const action of used) actions.add(action);
   }
   return [...actions].sort();
 }
@@ -157,7 +182,27 @@ function zipEntries(file: string): string[] {
 const byType = (template: Template, type: string): [string, Resource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
-/** Route key → the function (logical id) its integration invokes. */
+/** A REST API resource's path: its path parts up to the API's root. */
+function restPath(template: Template, resourceId: any): string {
+  const parts: string[] = [];
+  for (let ref = resourceId; ref?.Ref;) {
+    const resource = template.Resources[ref.Ref as string];
+    parts.unshift(resource.Properties.PathPart as string);
+    ref = resource.Properties.ParentId;
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** REST API methods, CORS preflights (mock integrations) aside. */
+const restMethods = (template: Template, preflight = false): [string, Resource][] =>
+  byType(template, 'AWS::ApiGateway::Method').filter(
+    ([, method]) => (method.Properties.HttpMethod === 'OPTIONS') === preflight,
+  );
+
+/**
+ * Route key (`POST /oauth/token`) → the function (logical id) its integration invokes: the routes
+ * of an HTTP API, or the methods of a REST API.
+ */
 function routes(template: Template): Map<string, string> {
   const result = new Map<string, string>();
   for (const [, route] of byType(template, 'AWS::ApiGatewayV2::Route')) {
@@ -165,6 +210,12 @@ function routes(template: Template): Map<string, string> {
     const integration = template.Resources[integrationId];
     const functionId = integration.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
     result.set(route.Properties.RouteKey as string, functionId);
+  }
+  for (const [, method] of restMethods(template)) {
+    const uri = method.Properties.Integration.Uri['Fn::Join'][1] as any[];
+    const functionId = uri.find((part) => part?.['Fn::GetAtt'])['Fn::GetAtt'][0] as string;
+    const key = `${method.Properties.HttpMethod} ${restPath(template, method.Properties.ResourceId)}`;
+    result.set(key, functionId);
   }
   return result;
 }
@@ -310,6 +361,36 @@ describe('serverless.yml, packaged offline by osls', () => {
           .sort();
         // A difference names the actions to add to or remove from serverless.yml.
         expect(granted).toEqual(used);
+        // The CLI's (listing every item, deleting clients) stay with the operator's credentials.
+        expect(granted).not.toContain('dynamodb:Scan');
+        expect(granted).not.toContain('dynamodb:DeleteItem');
+      }
+    });
+
+    /** A CloudFormation Fn::Join of strings and pseudo parameters, as a string. */
+    const joined = (value: any): string =>
+      (value['Fn::Join'][1] as any[])
+        .map((part) => (typeof part === 'string' ? part : `\${${part.Ref as string}}`))
+        .join(value['Fn::Join'][0] as string);
+
+    it('lets the functions read exactly their two SSM parameters, by name, and nothing else of SSM or KMS', () => {
+      for (const [stage, template] of [
+        ['dev', dev],
+        ['prod', prod],
+      ] as const) {
+        const ssm = statements(template).filter((s) =>
+          [s.Action].flat().some((action: string) => /^(ssm|kms):/.test(action)),
+        );
+        expect(ssm).toHaveLength(1);
+        expect(ssm[0].Effect).toBe('Allow');
+        expect([ssm[0].Action].flat()).toEqual(['ssm:GetParameters']);
+        const env = template.Resources.ApiLambdaFunction.Properties.Environment.Variables;
+        const arn = (name: string) =>
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`;
+        expect([ssm[0].Resource].flat().map(joined).sort()).toEqual(
+          [arn(env.BOOTSTRAP_CLIENTS_PARAMETER), arn(env.JWT_SIGNING_KEYS_PARAMETER)].sort(),
+        );
+        expect(env.JWT_SIGNING_KEYS_PARAMETER).toMatch(new RegExp(`^/session-service/${stage}/`));
       }
     });
 
@@ -365,7 +446,7 @@ describe('serverless.yml, packaged offline by osls', () => {
       }
     });
 
-    it('configures the functions as production, with secrets resolved by CloudFormation from SSM', () => {
+    it('configures the functions as production, with the names of their SSM SecureString parameters', () => {
       for (const [stage, template] of [
         ['dev', dev],
         ['prod', prod],
@@ -374,15 +455,31 @@ describe('serverless.yml, packaged offline by osls', () => {
         expect(env).toEqual(expect.objectContaining({ NODE_ENV: 'production' }));
         expect(env.TABLE_NAME).toEqual({ Ref: 'SessionTable' });
         expect(env.ISSUER).toEqual(expect.anything());
-        expect(env.JWT_SIGNING_KEYS).toBe(
-          `{{resolve:ssm:/session-service/${stage}/jwt-signing-keys}}`,
-        );
-        expect(env.BOOTSTRAP_CLIENTS).toBe(
-          `{{resolve:ssm:/session-service/${stage}/bootstrap-clients}}`,
-        );
+        // Names, read and decrypted by the functions at start (src/config/aws-parameters.ts).
+        expect(env.JWT_SIGNING_KEYS_PARAMETER).toBe(`/session-service/${stage}/jwt-signing-keys`);
+        expect(env.BOOTSTRAP_CLIENTS_PARAMETER).toBe(`/session-service/${stage}/bootstrap-clients`);
+        expect(env).not.toHaveProperty('JWT_SIGNING_KEYS');
+        expect(env).not.toHaveProperty('BOOTSTRAP_CLIENTS');
         expect(fn(template, 'ApiLambdaFunction').Environment).toEqual(
           fn(template, 'CredentialsLambdaFunction').Environment,
         );
+      }
+    });
+
+    it('puts no key material in any Lambda environment, nor anything CloudFormation would resolve into one', () => {
+      for (const template of [dev, prod]) {
+        const functions = byType(template, 'AWS::Lambda::Function');
+        expect(functions.length).toBeGreaterThanOrEqual(2);
+        for (const [, resource] of functions) {
+          const text = JSON.stringify(resource.Properties.Environment ?? {});
+          // Dynamic references put the value itself into the function's configuration.
+          expect(text).not.toMatch(/\{\{resolve:/);
+          // A private JWK (its "d"), a PEM key, a client secret.
+          expect(text).not.toMatch(/\\"d\\"|"d":|PRIVATE KEY|client_secret|"keys"/);
+          for (const value of Object.values<unknown>(resource.Properties.Environment.Variables)) {
+            if (typeof value === 'string') expect(value.length).toBeLessThan(200);
+          }
+        }
       }
     });
 
@@ -432,37 +529,54 @@ describe('serverless.yml, packaged offline by osls', () => {
     });
   });
 
-  describe('the HTTP API', () => {
-    it('allows configured origins only: never * in prod', () => {
-      const origins = (template: Template): string[] =>
-        template.Resources.HttpApi.Properties.CorsConfiguration.AllowOrigins;
-      expect(origins(dev).length).toBeGreaterThan(0);
-      expect(origins(prod).length).toBeGreaterThan(0);
-      expect(origins(prod)).not.toContain('*');
-      for (const origin of origins(prod)) expect(origin).toMatch(/^https:\/\/[^*]+$/);
-      const appOrigins = prod.Resources.CredentialsLambdaFunction.Properties.Environment.Variables
-        .CORS_ORIGINS as { 'Fn::Join': [string, string[]] };
-      expect(appOrigins['Fn::Join'][1]).toEqual(origins(prod));
+  describe('API Gateway', () => {
+    const appOrigins = (template: Template): string[] =>
+      (
+        template.Resources.CredentialsLambdaFunction.Properties.Environment.Variables
+          .CORS_ORIGINS as { 'Fn::Join': [string, string[]] }
+      )['Fn::Join'][1];
+
+    it('is an HTTP API for dev, a regional REST API for prod (for AWS WAF)', () => {
+      expect(byType(dev, 'AWS::ApiGatewayV2::Api')).toHaveLength(1);
+      expect(byType(dev, 'AWS::ApiGateway::RestApi')).toHaveLength(0);
+      expect(byType(prod, 'AWS::ApiGatewayV2::Api')).toHaveLength(0);
+      const [[, restApi]] = byType(prod, 'AWS::ApiGateway::RestApi');
+      expect(restApi.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
     });
 
-    it('throttles the routes that take a password harder than the rest', () => {
-      for (const template of [dev, prod]) {
-        const stage = template.Resources.HttpApiStage;
-        const { DefaultRouteSettings, RouteSettings } = stage.Properties;
-        expect(DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
-        expect(Object.keys(RouteSettings).sort()).toEqual([...CREDENTIALS_ROUTES].sort());
-        for (const settings of Object.values<any>(RouteSettings)) {
-          expect(settings.ThrottlingRateLimit).toBeLessThan(
-            DefaultRouteSettings.ThrottlingRateLimit,
-          );
-          expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
-        }
-        // Route settings fail to deploy if the stage is created before its routes.
-        const routeIds = byType(template, 'AWS::ApiGatewayV2::Route')
-          .filter(([, route]) => CREDENTIALS_ROUTES.includes(route.Properties.RouteKey))
-          .map(([id]) => id);
-        expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    it('allows configured origins only: never * in prod', () => {
+      const origins: string[] = dev.Resources.HttpApi.Properties.CorsConfiguration.AllowOrigins;
+      expect(origins.length).toBeGreaterThan(0);
+      expect(appOrigins(dev)).toEqual(origins);
+      // prod: API Gateway answers preflights itself (mock integrations), with prod's origins.
+      expect(appOrigins(prod).length).toBeGreaterThan(0);
+      for (const origin of appOrigins(prod)) expect(origin).toMatch(/^https:\/\/[^*]+$/);
+      const preflights = restMethods(prod, true);
+      expect(preflights.length).toBeGreaterThanOrEqual(CREDENTIALS_ROUTES.length);
+      for (const [, preflight] of preflights) {
+        const [response] = preflight.Properties.Integration.IntegrationResponses as any[];
+        const allowed = response.ResponseParameters[
+          'method.response.header.Access-Control-Allow-Origin'
+        ] as string;
+        expect(appOrigins(prod).map((origin) => `'${origin}'`)).toContain(allowed);
+        expect(JSON.stringify(response)).not.toContain('*');
       }
+    });
+
+    it('throttles the routes that take a password harder than the rest (HTTP API)', () => {
+      const stage = dev.Resources.HttpApiStage;
+      const { DefaultRouteSettings, RouteSettings } = stage.Properties;
+      expect(DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+      expect(Object.keys(RouteSettings).sort()).toEqual([...CREDENTIALS_ROUTES].sort());
+      for (const settings of Object.values<any>(RouteSettings)) {
+        expect(settings.ThrottlingRateLimit).toBeLessThan(DefaultRouteSettings.ThrottlingRateLimit);
+        expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+      }
+      // Route settings fail to deploy if the stage is created before its routes.
+      const routeIds = byType(dev, 'AWS::ApiGatewayV2::Route')
+        .filter(([, route]) => CREDENTIALS_ROUTES.includes(route.Properties.RouteKey))
+        .map(([id]) => id);
+      expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
     });
 
     it('keeps every log group for a set number of days', () => {
@@ -471,6 +585,136 @@ describe('serverless.yml, packaged offline by osls', () => {
         expect(groups.length).toBeGreaterThanOrEqual(3);
         for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
       }
+    });
+  });
+
+  describe('the prod edge: AWS WAF rate-based rules on the REST API', () => {
+    const APP_DEFAULTS = new Environment();
+    const webAcl = () => {
+      const acls = byType(prod, 'AWS::WAFv2::WebACL');
+      expect(acls).toHaveLength(1);
+      return acls[0][1].Properties;
+    };
+    const rule = (name: string) => {
+      const found = (webAcl().Rules as any[]).find((candidate) => candidate.Name === name);
+      if (!found) throw new Error(`no WAF rule ${name}`);
+      return found;
+    };
+
+    /** What a WAF statement says of a request: the parts of the statement language used here. */
+    function matches(statement: any, request: { method: string; path: string }): boolean {
+      if (statement.AndStatement) {
+        return (statement.AndStatement.Statements as any[]).every((s) => matches(s, request));
+      }
+      if (statement.OrStatement) {
+        return (statement.OrStatement.Statements as any[]).some((s) => matches(s, request));
+      }
+      if (statement.NotStatement) return !matches(statement.NotStatement.Statement, request);
+      const byteMatch = statement.ByteMatchStatement;
+      if (!byteMatch) throw new Error(`unknown statement ${JSON.stringify(statement)}`);
+      expect(byteMatch.TextTransformations).toEqual([{ Priority: 0, Type: 'NONE' }]);
+      const field = byteMatch.FieldToMatch.Method ? request.method : request.path;
+      const wanted = byteMatch.SearchString as string;
+      switch (byteMatch.PositionalConstraint) {
+        case 'EXACTLY':
+          return field === wanted;
+        case 'ENDS_WITH':
+          return field.endsWith(wanted);
+        case 'STARTS_WITH':
+          return field.startsWith(wanted);
+        default:
+          throw new Error(`unknown constraint ${byteMatch.PositionalConstraint}`);
+      }
+    }
+
+    /** Every route, as WAF sees it: under the stage path, or at the root (a custom domain). */
+    const requests = (keys: readonly string[]) =>
+      keys.flatMap((key) => {
+        const [method, path] = key.split(' ');
+        const concrete = path
+          .replace('{id}', '3b241101-e2bb-4255-8caf-4136c566a962')
+          .replace('{proxy+}', 'swagger-ui.css');
+        return [
+          { method, path: concrete },
+          { method, path: `/prod${concrete}` },
+        ];
+      });
+    const COMING_CREDENTIALS_ROUTES = [
+      'POST /user/password/reset',
+      'POST /user/password/reset/confirm',
+    ];
+
+    it('is a regional web ACL on the REST API stage prod, made after the stage', () => {
+      expect(webAcl().Scope).toBe('REGIONAL');
+      expect(webAcl().DefaultAction).toEqual({ Allow: {} });
+      const associations = byType(prod, 'AWS::WAFv2::WebACLAssociation');
+      expect(associations).toHaveLength(1);
+      const [[, association]] = associations;
+      expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': ['EdgeWebAcl', 'Arn'] });
+      const arn = association.Properties.ResourceArn['Fn::Join'][1] as any[];
+      expect(arn).toEqual(
+        expect.arrayContaining([{ Ref: 'ApiGatewayRestApi' }, '/stages/prod', '::/restapis/']),
+      );
+      // The stage exists once this deployment does: the association must wait for it.
+      const [[deploymentId]] = byType(prod, 'AWS::ApiGateway::Deployment');
+      expect([association.DependsOn].flat()).toContain(deploymentId);
+      // dev and test have no WAF (HTTP APIs; the app's own limits).
+      expect(byType(dev, 'AWS::WAFv2::WebACL')).toHaveLength(0);
+    });
+
+    it('limits each source address on the credentials routes, as the app does by default', () => {
+      const { RateBasedStatement: rate } = rule('credentials-per-address').Statement;
+      expect(rate.AggregateKeyType).toBe('IP');
+      expect(rate.EvaluationWindowSec).toBe(60);
+      expect(rate.Limit).toBe(APP_DEFAULTS.RATE_LIMIT_CREDENTIALS_PER_MINUTE);
+      for (const request of requests([...CREDENTIALS_ROUTES, ...COMING_CREDENTIALS_ROUTES])) {
+        expect([request, matches(rate.ScopeDownStatement, request)]).toEqual([request, true]);
+      }
+      for (const request of requests(API_ROUTES)) {
+        expect([request, matches(rate.ScopeDownStatement, request)]).toEqual([request, false]);
+      }
+    });
+
+    it('limits each source address on every route, as the app does by default', () => {
+      const { RateBasedStatement: rate } = rule('all-routes-per-address').Statement;
+      expect(rate.AggregateKeyType).toBe('IP');
+      expect(rate.EvaluationWindowSec).toBe(60);
+      expect(rate.Limit).toBe(APP_DEFAULTS.RATE_LIMIT_PER_MINUTE);
+      expect(rate.ScopeDownStatement).toBeUndefined();
+    });
+
+    it('caps the stage as a whole, tighter on the credentials routes (for the HTTP API throttles)', () => {
+      const credentials = rule('credentials-stage-wide').Statement.RateBasedStatement;
+      const all = rule('all-routes-stage-wide').Statement.RateBasedStatement;
+      expect(credentials.AggregateKeyType).toBe('CONSTANT');
+      expect(all.AggregateKeyType).toBe('CONSTANT');
+      expect(credentials.Limit).toBeLessThan(all.Limit);
+      expect(credentials.Limit).toBeGreaterThan(APP_DEFAULTS.RATE_LIMIT_CREDENTIALS_PER_MINUTE);
+      expect(credentials.ScopeDownStatement).toEqual(
+        rule('credentials-per-address').Statement.RateBasedStatement.ScopeDownStatement,
+      );
+      for (const request of requests([...CREDENTIALS_ROUTES, ...API_ROUTES])) {
+        expect(matches(all.ScopeDownStatement, request)).toBe(true);
+      }
+    });
+
+    it('answers over a limit as the app does: 429, Retry-After, an OAuth-style JSON body', () => {
+      const bodies = webAcl().CustomResponseBodies;
+      for (const candidate of webAcl().Rules as any[]) {
+        const response = candidate.Action.Block.CustomResponse;
+        expect(response.ResponseCode).toBe(429);
+        expect(response.ResponseHeaders).toEqual([{ Name: 'Retry-After', Value: '60' }]);
+        const body = bodies[response.CustomResponseBodyKey];
+        expect(body.ContentType).toBe('APPLICATION_JSON');
+        expect(JSON.parse(body.Content as string)).toEqual({
+          error: 'too_many_requests',
+          error_description: expect.any(String),
+        });
+        expect(candidate.VisibilityConfig.CloudWatchMetricsEnabled).toBe(true);
+      }
+      // Priorities are unique, or CloudFormation refuses the web ACL.
+      const priorities = (webAcl().Rules as any[]).map((candidate) => candidate.Priority);
+      expect(new Set(priorities).size).toBe(priorities.length);
     });
   });
 

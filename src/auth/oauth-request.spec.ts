@@ -1,5 +1,10 @@
-import { InvalidRequestError } from '../common/oauth-errors.js';
-import { readParams, requireParam } from './oauth-request.js';
+import { InvalidGrantError, InvalidRequestError } from '../common/oauth-errors.js';
+import {
+  OTHER_PARAM_MAX_LENGTH,
+  PARAM_MAX_LENGTHS,
+  readParams,
+  requireParam,
+} from './oauth-request.js';
 
 describe('readParams (RFC 6749 §3.1, §3.2)', () => {
   it('keeps single string parameters and drops empty ones', () => {
@@ -22,6 +27,47 @@ describe('readParams (RFC 6749 §3.1, §3.2)', () => {
   ])('refuses %s', (_case, body, message) => {
     expect(() => readParams(body)).toThrow(InvalidRequestError);
     expect(() => readParams(body)).toThrow(message);
+  });
+});
+
+describe('readParams: bounded values', () => {
+  it.each(Object.entries(PARAM_MAX_LENGTHS))('takes %s at its limit (%i)', (name, max) => {
+    expect(readParams({ [name]: 'x'.repeat(max) })[name]).toHaveLength(max);
+  });
+
+  it.each([
+    ['username', InvalidGrantError, 'invalid_grant'],
+    ['password', InvalidGrantError, 'invalid_grant'],
+    ['refresh_token', InvalidGrantError, 'invalid_grant'],
+    ['client_id', InvalidRequestError, 'invalid_request'],
+    ['client_secret', InvalidRequestError, 'invalid_request'],
+    ['grant_type', InvalidRequestError, 'invalid_request'],
+    ['scope', InvalidRequestError, 'invalid_request'],
+    ['token', InvalidRequestError, 'invalid_request'],
+    ['token_type_hint', InvalidRequestError, 'invalid_request'],
+  ])('refuses %s one character over its limit as %p', (name, type, code) => {
+    const read = () => readParams({ [name]: 'x'.repeat(PARAM_MAX_LENGTHS[name] + 1) });
+    expect(read).toThrow(type);
+    expect(read).toThrow(expect.objectContaining({ error: code, status: 400 }));
+    expect(read).toThrow(`${name} must be at most ${PARAM_MAX_LENGTHS[name]} characters`);
+  });
+
+  it('bounds the 3,000-character username of the password grant (once a 500 from DynamoDB)', () => {
+    expect(() => readParams({ username: `${'a'.repeat(2988)}@example.com` })).toThrow(
+      InvalidGrantError,
+    );
+  });
+
+  it('bounds parameters it does not read, and is not fooled by names of Object.prototype', () => {
+    expect(() => readParams({ state: 'x'.repeat(OTHER_PARAM_MAX_LENGTH + 1) })).toThrow(
+      InvalidRequestError,
+    );
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => readParams({ [name]: 'x'.repeat(OTHER_PARAM_MAX_LENGTH + 1) })).toThrow(
+        InvalidRequestError,
+      );
+      expect(readParams({ [name]: 'x' })[name]).toBe('x');
+    }
   });
 });
 

@@ -13,11 +13,13 @@ import {
   WeakPasswordError,
 } from '../users/users.errors.js';
 import { AllExceptionsFilter } from './all-exceptions.filter.js';
-import { InvalidTokenError } from './api-error.js';
+import { InvalidTokenError, MissingTokenError, TooManyRequestsError } from './api-error.js';
+import { BusyError } from './busy.error.js';
+import { ClientGoneError } from './request-context.js';
 import { InvalidClientError } from './oauth-errors.js';
 
 /** What the filter wrote: status, headers and JSON body, through Express's response methods. */
-function answer(exception: unknown, headersSent = false) {
+function answer(exception: unknown, headersSent = false, requestHeaders: object = {}) {
   const written = {
     status: undefined as number | undefined,
     headers: {} as Record<string, string>,
@@ -30,7 +32,10 @@ function answer(exception: unknown, headersSent = false) {
     json: (body: unknown) => (written.body = body),
   };
   const host = {
-    switchToHttp: () => ({ getResponse: () => response }),
+    switchToHttp: () => ({
+      getResponse: () => response,
+      getRequest: () => ({ headers: requestHeaders }),
+    }),
   } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
   return written;
@@ -48,11 +53,26 @@ describe('AllExceptionsFilter', () => {
 
   it.each([
     [
-      'an RFC 6750 refusal, with its challenge',
+      'an RFC 6750 refusal of a bad token, with its error code in the challenge',
       new InvalidTokenError(),
       401,
       { error: 'invalid_token', error_description: expect.any(String) },
-      { 'www-authenticate': 'Bearer error="invalid_token"' },
+      { 'www-authenticate': 'Bearer realm="session-service", error="invalid_token"' },
+    ],
+    [
+      // RFC 6750 §3.1: no credentials at all, no error information in the challenge.
+      'a request without credentials, with the bare challenge',
+      new MissingTokenError(),
+      401,
+      { error: 'invalid_token', error_description: 'an access token is required' },
+      { 'www-authenticate': 'Bearer realm="session-service"' },
+    ],
+    [
+      'a rate limit, with when to come back',
+      new TooManyRequestsError(41.2),
+      429,
+      { error: 'too_many_requests', error_description: expect.any(String) },
+      { 'retry-after': '42' },
     ],
     [
       'an RFC 6749 client refusal after HTTP Basic',
@@ -123,8 +143,25 @@ describe('AllExceptionsFilter', () => {
       { error: 'temporarily_unavailable', error_description: expect.any(String) },
       { 'retry-after': '1' },
     ],
+    [
+      'a full queue (password hashing), as a 503 to retry, whichever API',
+      new BusyError('password hashing', 2),
+      503,
+      {
+        error: 'temporarily_unavailable',
+        error_description: 'the server is busy; try again shortly',
+      },
+      { 'retry-after': '2' },
+    ],
+    [
+      'work dropped because its client left, as 499 (no 5xx: nobody reads it)',
+      new ClientGoneError(),
+      499,
+      { error: 'client_closed_request', error_description: expect.any(String) },
+      {},
+    ],
   ])('answers %s', (_case, exception, status, body, headers) => {
-    const written = answer(exception);
+    const written = answer(exception, false, { authorization: 'Bearer some.sent.token' });
     expect(written.status).toBe(status);
     expect(written.body).toEqual(body);
     expect(written.headers).toMatchObject({
@@ -148,6 +185,16 @@ describe('AllExceptionsFilter', () => {
     expect(written.body).toEqual({
       error: 'server_error',
       error_description: 'the server could not complete the request',
+    });
+  });
+
+  it('answers a bearer refusal of a request with no credentials with the bare challenge (RFC 6750 §3.1)', () => {
+    const written = answer(new InvalidTokenError(), false, {});
+    expect(written.status).toBe(401);
+    expect(written.headers['www-authenticate']).toBe('Bearer realm="session-service"');
+    expect(written.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'an access token is required',
     });
   });
 

@@ -1,8 +1,15 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
 import { accountsApiError } from './accounts-api-errors.js';
-import { ApiError, ServiceUnavailableError } from './api-error.js';
+import {
+  ApiError,
+  InvalidTokenError,
+  MissingTokenError,
+  ServiceUnavailableError,
+} from './api-error.js';
+import { BusyError } from './busy.error.js';
+import { ClientGoneError } from './request-context.js';
 
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'invalid_request',
@@ -51,8 +58,8 @@ function fromHttpException(exception: HttpException): ApiError {
 /**
  * The one exception filter: every error leaves as JSON `{error, error_description}` with the right
  * status, never a stack trace. Domain errors that reach it get the accounts API's answers
- * (accounts-api-errors.ts); DynamoDB being unreachable is a 503; anything unexpected is logged
- * and leaves as a bare 500 `server_error`.
+ * (accounts-api-errors.ts); DynamoDB being unreachable or a full queue (BusyError) is a 503 for
+ * every API; anything unexpected is logged and leaves as a bare 500 `server_error`.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -60,7 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toApiError(exception);
+    const request = host.switchToHttp().getRequest<Request | undefined>();
+    let error = this.toApiError(exception);
+    // RFC 6750 §3.1: a request that sent no credentials at all gets the bare challenge, wherever
+    // the refusal came from (the bearer guard, or a route that checks its token itself).
+    if (error instanceof InvalidTokenError && request?.headers.authorization === undefined) {
+      error = new MissingTokenError();
+    }
     const body: ErrorBody = { error: error.error, error_description: error.description };
     if (error.options.fields) body.fields = error.options.fields;
     if (response.headersSent) return;
@@ -88,6 +101,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DatabaseUnavailableError) {
       this.logger.warn(exception.message);
       return new ServiceUnavailableError();
+    }
+    if (exception instanceof BusyError) {
+      this.logger.warn(exception.message);
+      return new ServiceUnavailableError(
+        'the server is busy; try again shortly',
+        exception.retryAfterSeconds,
+      );
+    }
+    if (exception instanceof ClientGoneError) {
+      // Nobody reads this answer; 499 (nginx's "client closed request") keeps it out of the 5xx
+      // counts and tells the log what happened.
+      return new ApiError(499, 'client_closed_request', exception.message);
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return new ApiError(500, 'server_error', 'the server could not complete the request');

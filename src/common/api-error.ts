@@ -38,17 +38,49 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** RFC 6750 §3.1: a missing, malformed, expired or revoked bearer token. */
+/** The protection space of the bearer challenges (RFC 6750 §3, RFC 9110 §11.5). */
+export const BEARER_REALM = 'session-service';
+
+/**
+ * RFC 6750 §3.1: a request with no credentials at all gets the bare challenge, with no error code
+ * ("the resource server SHOULD NOT include an error code or other error information").
+ */
+export class MissingTokenError extends ApiError {
+  constructor(description = 'an access token is required') {
+    super(401, 'invalid_token', description, {
+      headers: { 'WWW-Authenticate': `Bearer realm="${BEARER_REALM}"` },
+    });
+  }
+}
+
+/** RFC 6750 §3.1: a malformed, expired or revoked bearer token. */
 export class InvalidTokenError extends ApiError {
   constructor(description = 'the access token is missing, invalid, expired or revoked') {
     super(401, 'invalid_token', description, {
-      headers: { 'WWW-Authenticate': `Bearer error="invalid_token"` },
+      headers: { 'WWW-Authenticate': `Bearer realm="${BEARER_REALM}", error="invalid_token"` },
     });
   }
 }
 
 export class ServiceUnavailableError extends ApiError {
-  constructor(description = 'the service is temporarily unavailable; try again shortly') {
-    super(503, 'temporarily_unavailable', description, { headers: { 'Retry-After': '1' } });
+  constructor(
+    description = 'the service is temporarily unavailable; try again shortly',
+    retryAfterSeconds = 1,
+  ) {
+    super(503, 'temporarily_unavailable', description, {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
+/**
+ * RFC 6585 §4: a source address over its request rate. The body is OAuth-style like every other
+ * error, so OAuth clients can read it; `Retry-After` says when the next request may succeed.
+ */
+export class TooManyRequestsError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'too_many_requests', 'too many requests from this address; slow down', {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
   }
 }

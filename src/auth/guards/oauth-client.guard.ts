@@ -1,5 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { ClientCredentials } from '../../clients/client.js';
+import { CLIENT_ID_PATTERN } from '../../clients/client-registration.js';
 import { ClientsService, type ClientRefusal } from '../../clients/clients.service.js';
+import { AuditLog } from '../../common/audit-log.js';
 import { InvalidClientError } from '../../common/oauth-errors.js';
 import { readParams, type OAuthRequest } from '../oauth-request.js';
 import { parseClientCredentials } from './client-credentials.js';
@@ -13,18 +16,35 @@ const REFUSALS: Readonly<Record<ClientRefusal, string>> = {
 /**
  * Client authentication for the OAuth endpoints (RFC 6749 §2.3): HTTP Basic, credentials in the
  * body, or only `client_id` for public clients. Puts the client on the request; a refusal is 401
- * `invalid_client`, naming the Basic scheme when the client tried it (§5.2).
+ * `invalid_client`, naming the Basic scheme when the client tried it (§5.2), and a `client.refused`
+ * audit event.
  */
 @Injectable()
 export class OAuthClientGuard implements CanActivate {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly audit: AuditLog,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<OAuthRequest>();
     request.oauthParams = readParams(request.body);
-    const credentials = parseClientCredentials(request.headers.authorization, request.oauthParams);
+    let credentials: ClientCredentials;
+    try {
+      credentials = parseClientCredentials(request.headers.authorization, request.oauthParams);
+    } catch (error) {
+      if (error instanceof InvalidClientError) {
+        this.audit.record('client.refused', { reason: 'missing_or_malformed_credentials' });
+      }
+      throw error;
+    }
     const result = await this.clients.authenticate(credentials);
     if (result.refusal !== undefined) {
+      this.audit.record('client.refused', {
+        // Only an id that could exist: anything else may be a secret typed into the wrong field.
+        ...(CLIENT_ID_PATTERN.test(credentials.clientId) && { clientId: credentials.clientId }),
+        reason: result.refusal.replaceAll('-', '_'),
+      });
       throw new InvalidClientError(
         REFUSALS[result.refusal],
         credentials.method === 'client_secret_basic',
