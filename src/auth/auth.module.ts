@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ClientsModule } from '../clients/clients.module.js';
+import { unitOfWorkProvider } from '../database/unit-of-work.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
@@ -17,6 +18,7 @@ import { LocalStrategy } from './strategies/local.strategy.js';
 import { GRANT_HANDLERS } from './token/grants/grant-handler.js';
 import { PasswordGrant } from './token/grants/password.grant.js';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
+import { SignInService } from './token/sign-in.service.js';
 import { TokenIssuer } from './token/token-issuer.js';
 import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
@@ -43,6 +45,8 @@ import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
     AccessTokenVerifier,
     AccessTokenService,
     TokenIssuer,
+    unitOfWorkProvider,
+    SignInService,
     PasswordGrant,
     RefreshTokenGrant,
     {
@@ -57,6 +61,6 @@ import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AccessTokenService, TokenIssuer, TokenService],
+  exports: [AccessTokenService, TokenIssuer, TokenService, SignInService],
 })
 export class AuthModule {}

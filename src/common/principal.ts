@@ -7,4 +7,10 @@ export interface Principal {
   readonly jti: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /**
+   * The user's profile fields as the session item carries them (written at sign-in), read by the
+   * bearer check's one session read, so GET /user needs no request of its own. Absent for
+   * sessions started before sessions carried it.
+   */
+  readonly profile?: { readonly email: string; readonly emailVerified: boolean };
 }

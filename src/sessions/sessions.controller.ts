@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -8,10 +9,12 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal } from '../common/decorators.js';
 import type { Principal } from '../common/principal.js';
 import { SessionIdParams } from './dto/session-id.params.js';
 import { SessionResponse } from './dto/session.response.js';
+import { SESSIONS_PAGE_DEFAULT, SessionsPageQuery } from './dto/sessions-page.query.js';
 import { SessionsService } from './sessions.service.js';
 
 @ApiTags('sessions')
@@ -22,11 +25,38 @@ import { SessionsService } from './sessions.service.js';
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
+  /**
+   * The body stays an array (what clients of this route already read); the next page, when there
+   * is one, is in a `Link` header (RFC 8288), as GitHub's API pages its lists.
+   */
   @Get()
-  @ApiOkResponse({ type: [SessionResponse], description: "The caller's live sessions." })
-  async list(@CurrentPrincipal() principal: Principal): Promise<SessionResponse[]> {
-    const sessions = await this.sessions.listLive(principal.userId);
-    return sessions.map((session) => ({
+  @ApiOkResponse({
+    type: [SessionResponse],
+    description:
+      "The caller's live sessions, newest first, at most `limit` of them. When more follow, the " +
+      'Link header names the next page.',
+    headers: {
+      Link: {
+        description:
+          'RFC 8288: `</user/sessions?limit=…&cursor=…>; rel="next"` when another page follows; absent on the last page.',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'limit out of 1…100, or a cursor not from this API.' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: SessionsPageQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionResponse[]> {
+    const limit = query.limit ?? SESSIONS_PAGE_DEFAULT;
+    const page = await this.sessions.page(principal.userId, { limit, cursor: query.cursor });
+    if (page.next) {
+      // Relative, so it holds behind an API Gateway stage path too.
+      const next = new URLSearchParams({ limit: String(limit), cursor: page.next });
+      response.setHeader('Link', `<sessions?${next.toString()}>; rel="next"`);
+    }
+    return page.sessions.map((session) => ({
       id: session.id,
       client_id: session.clientId,
       scope: session.scope,

@@ -36,6 +36,6 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
-    return this.users.getById(principal.userId);
+    return this.users.profileOf(principal.userId, principal.profile);
   }
 }
