@@ -81,9 +81,12 @@ export function tokenEndpoint(overrides: Parameters<typeof usersWorld>[0] = {}) 
   const passwordGrant = new PasswordGrant(signIn, issuer);
   const refreshGrant = new RefreshTokenGrant(sessions, issuer);
   const tokens = new TokenService([passwordGrant, refreshGrant]);
+  const { repository: usersRepository, ...users } = world;
   return {
-    ...world,
+    ...users,
+    usersRepository,
     clock,
+    /** The sessions' repository (what the grants' specs look at most). */
     repository,
     sessions,
     units,

@@ -51,3 +51,23 @@ export function usersWorld(
   const users = new UsersService(repository, attempts, hasher, config, clock, audit);
   return { config, clock, attempts, repository, audit, hasher, users };
 }
+
+/**
+ * The real hasher, counting at its boundary what sign-ins spend: verifications against a stored
+ * hash (`checked`, with the hashes they used) and against the dummy one (`dummies`).
+ */
+export function countingHasher(inner: PasswordHasher = passwordHasher()) {
+  const counts = { checkedHashes: [] as string[], dummies: 0 };
+  const hasher = {
+    hash: (password: string) => inner.hash(password),
+    verify: (phc: string, password: string) => {
+      counts.checkedHashes.push(phc);
+      return inner.verify(phc, password);
+    },
+    verifyAgainstDummy: (password: string) => {
+      counts.dummies += 1;
+      return inner.verifyAgainstDummy(password);
+    },
+  } as unknown as PasswordHasher;
+  return { hasher, counts };
+}
