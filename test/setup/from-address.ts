@@ -42,13 +42,12 @@ export function postFrom(
   source: string,
   port: number,
   path: string,
-  body: Record<string, string> | { json: Record<string, string> },
+  body: { readonly form: Record<string, string> } | { readonly json: Record<string, string> },
   headers: Record<string, string> = {},
 ): Promise<SourcedResponse> {
   const json = 'json' in body;
-  const payload = json
-    ? JSON.stringify(body.json)
-    : new URLSearchParams(body as Record<string, string>).toString();
+  const payload =
+    'json' in body ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString();
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(
@@ -95,7 +94,7 @@ export function passwordGrantFrom(
     source,
     port,
     '/oauth/token',
-    { grant_type: 'password', username, password, client_id: 'demo-app' },
+    { form: { grant_type: 'password', username, password, client_id: 'demo-app' } },
     headers,
   );
 }
