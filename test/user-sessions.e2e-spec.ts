@@ -155,7 +155,7 @@ describe('session management: /user/sessions', () => {
         victimSessions.push(sid((await passwordGrant(t, victim)).refresh_token));
       const victimTokens = await passwordGrant(t, victim);
       const first = await as(victimTokens.access_token).list().query({ limit: 1 }).expect(200);
-      const cursor = /cursor=([^&>]+)/.exec(first.headers.link as string)?.[1];
+      const cursor = /cursor=([^&>]+)/.exec(first.headers.link)?.[1];
       expect(cursor).toBeDefined();
       const response = await request(t.server)
         .get(`/user/sessions?limit=10&cursor=${cursor}`)
