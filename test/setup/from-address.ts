@@ -37,17 +37,30 @@ export function closeSources(): void {
   agents.clear();
 }
 
-/** POST of a form or JSON body from `source` to the app on 127.0.0.1:`port`. */
-export function postFrom(
+/** A request body: a form (application/x-www-form-urlencoded) or JSON. */
+export type Body = { readonly form: Record<string, string> } | { readonly json: unknown };
+
+/** A request from `source` to the server on 127.0.0.1:`port`. */
+export function requestFrom(
   source: string,
   port: number,
+  method: string,
   path: string,
-  body: { readonly form: Record<string, string> } | { readonly json: Record<string, string> },
-  headers: Record<string, string> = {},
+  options: { readonly body?: Body; readonly headers?: Record<string, string> } = {},
 ): Promise<SourcedResponse> {
-  const json = 'json' in body;
+  const { body } = options;
   const payload =
-    'json' in body ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString();
+    body === undefined
+      ? ''
+      : 'json' in body
+        ? JSON.stringify(body.json)
+        : new URLSearchParams(body.form).toString();
+  const type =
+    body === undefined
+      ? {}
+      : {
+          'content-type': 'json' in body ? 'application/json' : 'application/x-www-form-urlencoded',
+        };
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(
@@ -55,13 +68,9 @@ export function postFrom(
         host: '127.0.0.1',
         port,
         path,
-        method: 'POST',
+        method,
         agent: agentFor(source),
-        headers: {
-          'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(payload),
-          ...headers,
-        },
+        headers: { ...type, 'content-length': Buffer.byteLength(payload), ...options.headers },
       },
       (res) => {
         let text = '';
@@ -80,6 +89,17 @@ export function postFrom(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** POST of a form or JSON body from `source`. */
+export function postFrom(
+  source: string,
+  port: number,
+  path: string,
+  body: Body,
+  headers: Record<string, string> = {},
+): Promise<SourcedResponse> {
+  return requestFrom(source, port, 'POST', path, { body, headers });
 }
 
 /** A password grant of demo-app from `source`. */
