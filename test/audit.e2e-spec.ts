@@ -171,7 +171,7 @@ describe('audit events in the log', () => {
       { event: 'client.refused', reason: 'unknown_client' },
       { event: 'client.refused', clientId: CONFIDENTIAL.id, reason: 'confidential_client' },
     ];
-    expect(audit).toEqual(expected.map((fields) => expect.objectContaining(fields)));
+    expect(audit).toEqual(expected.map((fields): unknown => expect.objectContaining(fields)));
     // Every line says which request it was, from where, and is kept at LOG_LEVEL=warn too.
     for (const line of audit) {
       expect(line).toMatchObject({
