@@ -196,11 +196,8 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
     }
   }
 
-  async *listByUser(userId: string): AsyncIterable<readonly Session[]> {
-    const pages = paginateQuery(
-      { client: this.db, pageSize: SESSION_BATCH },
-      this.userSessionsQuery(userId),
-    );
+  async *listByUser(userId: string, pageSize = SESSION_BATCH): AsyncIterable<readonly Session[]> {
+    const pages = paginateQuery({ client: this.db, pageSize }, this.userSessionsQuery(userId));
     for await (const page of pages) {
       const sessions = (page.Items ?? []).map(fromItem);
       if (sessions.length > 0) yield sessions;

@@ -49,9 +49,10 @@ export abstract class SessionsRepository {
   abstract revoke(sessionId: string, reason: RevokeReason, now: Date): Promise<Session | undefined>;
   /**
    * Every session of a user still in the index (GSI; ended ones leave it, expired ones stay until
-   * their TTL), newest first: the session limit and "sign out everywhere".
+   * their TTL), newest first, one Query page (of `pageSize`, default 25) at a time: the session
+   * limit and "sign out everywhere".
    */
-  abstract listByUser(userId: string): AsyncIterable<readonly Session[]>;
+  abstract listByUser(userId: string, pageSize?: number): AsyncIterable<readonly Session[]>;
   /**
    * A page of a user's unexpired sessions in the index, newest first, from the start or from
    * `cursor` (checked by the caller with decodeSessionCursor).

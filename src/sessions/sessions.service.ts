@@ -217,7 +217,8 @@ export class SessionsService {
   async makeRoomFor(userId: string, max: number): Promise<number> {
     const now = this.clock.now();
     const live: Session[] = [];
-    for await (const batch of this.sessions.listByUser(userId)) {
+    // Pages large enough that a user at the limit is usually one Query.
+    for await (const batch of this.sessions.listByUser(userId, max + BATCH)) {
       live.push(...batch.filter((session) => isLive(session, epochSeconds(now))));
     }
     // Most recently used first; ties by the newer start.

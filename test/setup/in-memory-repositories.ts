@@ -149,12 +149,12 @@ export class InMemorySessionsRepository extends SessionsRepository {
     return Promise.resolve(ended);
   }
 
-  async *listByUser(userId: string): AsyncIterable<readonly Session[]> {
+  async *listByUser(userId: string, pageSize = this.batch): AsyncIterable<readonly Session[]> {
     this.calls.push('listByUser');
     const indexed = this.indexed(userId);
-    for (let i = 0; i < indexed.length; i += this.batch) {
+    for (let i = 0; i < indexed.length; i += pageSize) {
       await Promise.resolve();
-      yield indexed.slice(i, i + this.batch);
+      yield indexed.slice(i, i + pageSize);
     }
   }
 
