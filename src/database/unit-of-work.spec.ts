@@ -14,8 +14,8 @@ function client(...answers: Array<(command: unknown) => unknown>) {
     send: (command: unknown) => {
       sent.push(command);
       const answer = answers.shift();
-      // An async function: an answer that throws becomes a rejected send, as the SDK's would.
-      return (async () => (answer ? answer(command) : {}))();
+      // An answer that throws becomes a rejected send, as the SDK's would.
+      return new Promise((resolve) => resolve(answer ? answer(command) : {}));
     },
   } as unknown as DynamoDBClient;
   return { db, sent };
