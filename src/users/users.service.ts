@@ -11,6 +11,7 @@ import {
   overAccountCeiling,
   pairExpiresAt,
   type LoginSettings,
+  type Reservation,
 } from './lockout.js';
 import { LoginAttemptsRepository, type LoginPair } from './login-attempts.repository.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -23,7 +24,7 @@ import {
   UserNotFoundError,
   WeakPasswordError,
 } from './users.errors.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersRepository, type SignInState } from './users.repository.js';
 import { VerifiedSignIn } from './verified-sign-in.js';
 
 /** An account as the APIs show it. */
@@ -110,37 +111,7 @@ export class UsersService {
       this.users.findForSignIn(email, window.number),
     ]);
     const { credential } = state;
-
-    let refusal: AccountLockedError | undefined;
-    if (overAccountCeiling(state.accountFailures, this.login)) {
-      refusal = new AccountLockedError({ reason: 'account_ceiling', userId: credential?.userId });
-    } else {
-      const verdict = judgePair(reservation, now, this.login);
-      const seen = reservation.before;
-      if (verdict.kind === 'locked') {
-        refusal = new AccountLockedError({ reason: 'source_locked', userId: credential?.userId });
-      } else if (verdict.kind === 'lock_expired' && seen) {
-        const restarted = await this.attempts.restart(
-          pair,
-          seen,
-          verdict.level,
-          now,
-          pairExpiresAt(now, this.login),
-        );
-        if (!restarted) {
-          refusal = new AccountLockedError({ reason: 'source_locked', userId: credential?.userId });
-        }
-      } else if (verdict.kind === 'open_stale' && seen) {
-        // Tidying only: this attempt is counted either way, so losing the race changes nothing.
-        await this.attempts.restart(
-          pair,
-          { attempts: seen.attempts + 1, lastAt: now.getTime() },
-          0,
-          now,
-          pairExpiresAt(now, this.login),
-        );
-      }
-    }
+    const refusal = await this.lockoutRefusal(pair, reservation, state, now);
 
     const matches =
       credential && !refusal
@@ -193,5 +164,38 @@ export class UsersService {
     const profile = await this.users.findProfile(userId);
     if (!profile) throw new UserNotFoundError();
     return { id: profile.id, email: profile.email };
+  }
+
+  /**
+   * The lockout's verdict on an attempt already reserved (or refused a reservation): a refusal, or
+   * undefined to check the password. Restarts the pair when its lock has ended (the refusal then
+   * goes to whoever loses the race to restart it) or when it had been quiet long enough.
+   */
+  private async lockoutRefusal(
+    pair: LoginPair,
+    reservation: Reservation,
+    state: SignInState,
+    now: Date,
+  ): Promise<AccountLockedError | undefined> {
+    const userId = state.credential?.userId;
+    if (overAccountCeiling(state.accountFailures, this.login)) {
+      return new AccountLockedError({ reason: 'account_ceiling', userId });
+    }
+    const verdict = judgePair(reservation, now, this.login);
+    const seen = reservation.before;
+    const expiresAt = pairExpiresAt(now, this.login);
+    if (verdict.kind === 'locked') {
+      return new AccountLockedError({ reason: 'source_locked', userId });
+    }
+    if (verdict.kind === 'lock_expired' && seen) {
+      const restarted = await this.attempts.restart(pair, seen, verdict.level, now, expiresAt);
+      return restarted ? undefined : new AccountLockedError({ reason: 'source_locked', userId });
+    }
+    if (verdict.kind === 'open_stale' && seen) {
+      // Tidying only: this attempt is counted either way, so losing the race changes nothing.
+      const ours = { attempts: seen.attempts + 1, lastAt: now.getTime() };
+      await this.attempts.restart(pair, ours, 0, now, expiresAt);
+    }
+    return undefined;
   }
 }
