@@ -105,8 +105,8 @@ describe('session management: /user/sessions', () => {
         pages.push((response.body as Array<{ id: string }>).map((session) => session.id));
         const link = response.headers.link as string | undefined;
         const next = link && /^<([^>]+)>; rel="next"$/.exec(link)?.[1];
-        // Relative to /user/sessions, as a client resolves it (RFC 3986 §5.2).
-        const url = next ? new URL(next, 'http://host/user/sessions') : undefined;
+        // Resolved against the URL called, as a client does (RFC 3986 §5.2).
+        const url: URL | undefined = next ? new URL(next, `http://host${path}`) : undefined;
         path = url && `${url.pathname}${url.search}`;
       }
       return pages;

@@ -38,7 +38,7 @@ export class SessionsController {
     headers: {
       Link: {
         description:
-          'RFC 8288: `</user/sessions?limit=…&cursor=…>; rel="next"` when another page follows; absent on the last page.',
+          'RFC 8288: `<?limit=…&cursor=…>; rel="next"` (a query-only reference: this path, the next page) when another page follows; absent on the last page.',
         schema: { type: 'string' },
       },
     },
@@ -52,9 +52,10 @@ export class SessionsController {
     const limit = query.limit ?? SESSIONS_PAGE_DEFAULT;
     const page = await this.sessions.page(principal.userId, { limit, cursor: query.cursor });
     if (page.next) {
-      // Relative, so it holds behind an API Gateway stage path too.
+      // A query-only reference (RFC 3986 §5.2.2): the path the client asked for, whatever prefix
+      // (an API Gateway stage) lies in front of it, with the next page's query.
       const next = new URLSearchParams({ limit: String(limit), cursor: page.next });
-      response.setHeader('Link', `<sessions?${next.toString()}>; rel="next"`);
+      response.setHeader('Link', `<?${next.toString()}>; rel="next"`);
     }
     return page.sessions.map((session) => ({
       id: session.id,
