@@ -51,7 +51,7 @@ function setUpSwagger(app: NestExpressApplication): void {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders({ hsts: config.env === 'production' }));
   app.use(limitHeaders);
   app.use(requireKnownBodyType);

@@ -232,6 +232,20 @@ describe('the original /user and /session API', () => {
       email = await registerUser(t, uniqueEmail('signin'));
     });
 
+    it('costs what the password grant costs: the reservation and one read, then one transaction', async () => {
+      await signIn(email).expect(200); // the client is in the cache from here on
+      const counter = t.app.get(DynamoDbRequestCounter);
+      counter.reset();
+      await signIn(email).expect(200);
+      expect(counter.snapshot()).toEqual({
+        UpdateItemCommand: 1,
+        BatchGetItemCommand: 1,
+        TransactWriteItemsCommand: 1,
+        // DynamoDB Local's confirming read of the transaction (docs/DATA-MODEL.md).
+        GetItemCommand: 1,
+      });
+    });
+
     // CreateSessionDto's spec has every bad body; this one shows the route checks its body.
     it('account_type "facebook" → 400 invalid_request naming "traditional"', async () => {
       const response = await request(t.server)

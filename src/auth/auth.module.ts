@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ClientsModule } from '../clients/clients.module.js';
+import { unitOfWorkProvider } from '../database/unit-of-work.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
@@ -19,6 +20,7 @@ import { ClientCredentialsGrant } from './token/grants/client-credentials.grant.
 import { GRANT_HANDLERS } from './token/grants/grant-handler.js';
 import { PasswordGrant } from './token/grants/password.grant.js';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
+import { SignInService } from './token/sign-in.service.js';
 import { TokenIssuer } from './token/token-issuer.js';
 import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
@@ -45,6 +47,8 @@ import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
     AccessTokenVerifier,
     AccessTokenService,
     TokenIssuer,
+    unitOfWorkProvider,
+    SignInService,
     PasswordGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
@@ -63,6 +67,6 @@ import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: UserOnlyGuard },
   ],
-  exports: [AccessTokenService, TokenIssuer, TokenService],
+  exports: [AccessTokenService, TokenIssuer, TokenService, SignInService],
 })
 export class AuthModule {}

@@ -13,6 +13,12 @@ export interface UserPrincipal extends PrincipalBase {
   readonly kind: 'user';
   readonly userId: string;
   readonly sessionId: string;
+  /**
+   * The user's profile fields as the session item carries them (written at sign-in), read by the
+   * bearer check's one session read, so GET /user needs no request of its own. Absent for
+   * sessions started before sessions carried it.
+   */
+  readonly profile?: { readonly email: string; readonly emailVerified: boolean };
 }
 
 /**

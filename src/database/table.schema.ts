@@ -16,14 +16,26 @@ export const KEY_PREFIX = {
   email: 'EMAIL#',
   session: 'SESSION#',
   client: 'CLIENT#',
+  login: 'LOGIN#',
 } as const;
 
 /** Key builders: the one place that knows how items are addressed. */
 export const keys = {
   user: (userId: string) => ({ pk: `${KEY_PREFIX.user}${userId}`, sk: 'PROFILE' }),
+  /** The email claim, which is also the credential (user id, password hash): keyed by the email. */
   email: (normalizedEmail: string) => ({
     pk: `${KEY_PREFIX.email}${normalizedEmail}`,
     sk: 'EMAIL',
+  }),
+  /** Sign-in attempts of one (typed email, source address) pair: the per-source lockout. */
+  loginPair: (normalizedEmail: string, source: string) => ({
+    pk: `${KEY_PREFIX.login}${normalizedEmail}`,
+    sk: `SOURCE#${source}`,
+  }),
+  /** Failed sign-ins of one typed email from every source, in fixed window number `window`. */
+  loginWindow: (normalizedEmail: string, window: number) => ({
+    pk: `${KEY_PREFIX.login}${normalizedEmail}`,
+    sk: `WINDOW#${window}`,
   }),
   session: (sessionId: string) => ({ pk: `${KEY_PREFIX.session}${sessionId}`, sk: 'SESSION' }),
   client: (clientId: string) => ({ pk: `${KEY_PREFIX.client}${clientId}`, sk: 'CLIENT' }),

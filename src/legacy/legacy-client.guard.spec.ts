@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { RecordingAuditLog } from '../../test/setup/audit.js';
 import type { OAuthClient } from '../clients/client.js';
 import type { ClientsService } from '../clients/clients.service.js';
 import type { Principal } from '../common/principal.js';
@@ -37,7 +38,9 @@ class Routes {
 }
 
 describe('LegacyClientGuard', () => {
-  const guard = new LegacyClientGuard(new LegacyClientResolver(clients), new Reflector());
+  const audit = new RecordingAuditLog();
+  const guard = new LegacyClientGuard(new LegacyClientResolver(clients, audit), new Reflector());
+  beforeEach(() => (audit.events.length = 0));
 
   function run(route: keyof Routes, header: string | undefined, user?: Partial<Principal>) {
     const request = {
@@ -92,6 +95,9 @@ describe('LegacyClientGuard', () => {
       description: 'the access token was issued to another client',
     });
     expect(request.legacyClient).toBeUndefined();
+    expect(audit.events).toEqual([
+      { event: 'client.refused', clientId: 'demo-app', reason: 'token_of_another_client' },
+    ]);
   });
 
   it("accepts a bearer token of the header's client", async () => {

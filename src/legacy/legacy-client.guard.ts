@@ -42,7 +42,11 @@ export class LegacyClientGuard implements CanActivate {
     const grant = this.reflector.get<GrantType | undefined>(LEGACY_GRANT, context.getHandler());
     const client = await this.resolver.forSession(request.headers[CLIENT_ID_HEADER], grant);
     if (request.user && request.user.clientId !== client.id) {
-      throw new InvalidTokenError('the access token was issued to another client');
+      throw this.resolver.refuse(
+        new InvalidTokenError('the access token was issued to another client'),
+        'token_of_another_client',
+        client.id,
+      );
     }
     request.legacyClient = client;
     return true;

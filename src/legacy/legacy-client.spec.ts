@@ -1,3 +1,4 @@
+import { RecordingAuditLog } from '../../test/setup/audit.js';
 import type { OAuthClient } from '../clients/client.js';
 import type { ClientsService } from '../clients/clients.service.js';
 import { LegacyClientResolver } from './legacy-client.js';
@@ -19,7 +20,12 @@ const clients = {
 } as unknown as ClientsService;
 
 describe('LegacyClientResolver', () => {
-  const resolver = new LegacyClientResolver(clients);
+  let audit: RecordingAuditLog;
+  let resolver: LegacyClientResolver;
+  beforeEach(() => {
+    audit = new RecordingAuditLog();
+    resolver = new LegacyClientResolver(clients, audit);
+  });
 
   describe('forSession', () => {
     it('returns a public client allowed the grant', async () => {
@@ -30,17 +36,46 @@ describe('LegacyClientResolver', () => {
     });
 
     it.each([
-      ['missing', undefined, undefined, 400, 'invalid_request'],
-      ['empty', '  ', undefined, 400, 'invalid_request'],
-      ['repeated', ['demo-app', 'demo-app'], undefined, 400, 'invalid_request'],
-      ['unknown', 'nobody', undefined, 401, 'invalid_client'],
-      ['confidential', 'backend', undefined, 401, 'invalid_client'],
-      ['without the grant', 'refresh-only', 'password', 400, 'unauthorized_client'],
-    ] as const)('%s → %d %s', async (_case, header, grant, status, error) => {
-      await expect(
-        resolver.forSession(header as string | string[] | undefined, grant),
-      ).rejects.toMatchObject({ status, error });
-    });
+      ['missing', undefined, undefined, 400, 'invalid_request', 'missing_client_id', undefined],
+      ['empty', '  ', undefined, 400, 'invalid_request', 'missing_client_id', undefined],
+      [
+        'repeated',
+        ['demo-app', 'demo-app'],
+        undefined,
+        400,
+        'invalid_request',
+        'repeated_client_id',
+        undefined,
+      ],
+      // An unknown id is whatever the caller typed: it stays out of the audit.
+      ['unknown', 'nobody', undefined, 401, 'invalid_client', 'unknown_client', undefined],
+      [
+        'confidential',
+        'backend',
+        undefined,
+        401,
+        'invalid_client',
+        'confidential_client',
+        'backend',
+      ],
+      [
+        'without the grant',
+        'refresh-only',
+        'password',
+        400,
+        'unauthorized_client',
+        'grant_not_allowed',
+        'refresh-only',
+      ],
+    ] as const)(
+      '%s → %d %s, audited',
+      async (_case, header, grant, status, error, reason, clientId) => {
+        await expect(
+          resolver.forSession(header as string | string[] | undefined, grant),
+        ).rejects.toMatchObject({ status, error });
+        expect(audit.events).toEqual([{ event: 'client.refused', clientId, reason }]);
+      },
+    );
 
     it('tells a confidential client where to go instead', async () => {
       await expect(resolver.forSession('backend')).rejects.toMatchObject({

@@ -6,6 +6,7 @@ import {
   Header,
   Headers,
   HttpCode,
+  Ip,
   Post,
   Put,
   UseGuards,
@@ -70,8 +71,9 @@ export class LegacySessionController {
   create(
     @LegacyClient() client: OAuthClient,
     @Body() body: CreateSessionDto,
+    @Ip() sourceAddress: string | undefined,
   ): Promise<SessionTokensResponse> {
-    return this.sessions.start(client, body.email, body.password);
+    return this.sessions.start(client, body, sourceAddress);
   }
 
   // @Public(): the bearer token here may have expired, so the service checks it itself.

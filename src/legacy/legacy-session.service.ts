@@ -7,8 +7,8 @@ import { InvalidTokenError } from '../common/api-error.js';
 import { bearerToken } from '../common/bearer-token.js';
 import { Clock, epochSeconds } from '../common/clock.js';
 import type { Principal, UserPrincipal } from '../common/principal.js';
+import { SignInService } from '../auth/token/sign-in.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { UsersService } from '../users/users.service.js';
 import type { SessionTokensResponse } from './dto/session-tokens.response.js';
 import { isLatestAccessToken } from './latest-access-token.js';
 import { asLegacyError, legacyRefusal, unauthorizedGrant } from './legacy-refusals.js';
@@ -23,8 +23,8 @@ function toLegacy(response: TokenResponse): SessionTokensResponse {
 
 /**
  * The original /session API over the services the token endpoint uses: a session started here is
- * the session a password grant starts (UsersService's password check, SessionsService.start,
- * TokenIssuer), and a refresh here is the same rotation (SessionsService.rotate, with its reuse
+ * the session a password grant starts (SignInService: the password check with its lockout, one
+ * transaction for the session; TokenIssuer), and a refresh here is the same rotation (SessionsService.rotate, with its reuse
  * detection), so the two APIs cannot disagree about a token. Refusals are answered through this
  * API's own table (legacy-refusals.ts). The client was resolved, and its grant checked, by
  * LegacyClientGuard.
@@ -32,28 +32,34 @@ function toLegacy(response: TokenResponse): SessionTokensResponse {
 @Injectable()
 export class LegacySessionService {
   constructor(
-    private readonly users: UsersService,
+    private readonly signIn: SignInService,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokenService,
     private readonly issuer: TokenIssuer,
     private readonly clock: Clock,
   ) {}
 
-  /** POST /session: the password grant, with no scope asked (so none granted). */
+  /**
+   * POST /session: the password grant (the same sign-in, lockout and session), with no scope
+   * asked, so none granted. `sourceAddress` is the request's (`request.ip`), for the lockout.
+   */
   async start(
     client: OAuthClient,
-    email: string,
-    password: string,
+    credentials: { readonly email: string; readonly password: string },
+    sourceAddress: string | undefined,
   ): Promise<SessionTokensResponse> {
-    const user = await this.users.authenticate(email, password).catch((error: unknown) => {
-      throw asLegacyError(error);
-    });
-    const { session, refreshToken } = await this.sessions.start({
-      userId: user.id,
-      clientId: client.id,
-      scope: '',
-      ttlSeconds: this.issuer.sessionTtl(client),
-    });
+    const { session, refreshToken } = await this.signIn
+      .verify({ ...credentials, sourceAddress, clientId: client.id })
+      .then((signIn) =>
+        this.signIn.startSession(signIn, {
+          clientId: client.id,
+          scope: '',
+          ttlSeconds: this.issuer.sessionTtl(client),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw asLegacyError(error);
+      });
     return toLegacy(await this.issuer.respond(client, session, refreshToken, session.scope));
   }
 

@@ -2,22 +2,26 @@ import {
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
+  paginateQuery,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds } from '../common/clock.js';
 import { TABLE_NAME } from '../database/database.tokens.js';
 import { keys, TABLE_SCHEMA } from '../database/table.schema.js';
+import { dynamoDbUnitOfWork, type UnitOfWork } from '../database/unit-of-work.js';
 import { ringSlot } from './rotation.js';
-import type { RevokeReason, Session } from './session.js';
+import type { RevokeReason, Session, SessionProfile } from './session.js';
+import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import {
   SessionsRepository,
   type RotateRequest,
   type RotateResult,
+  type SessionPage,
 } from './sessions.repository.js';
 
 interface SessionItem {
@@ -37,10 +41,17 @@ interface SessionItem {
   expiresAt: number;
   revokedAt?: string;
   revokeReason?: RevokeReason;
+  graceReuses?: number;
+  /** The profile snapshot: email and whether it is verified. */
+  email?: string;
+  emailVerified?: boolean;
   ttl: number;
   gsi1pk?: string;
   gsi1sk?: string;
 }
+
+/** How many sessions one Query page holds when a user's sessions are walked (bounded batches). */
+export const SESSION_BATCH = 25;
 
 function toSession(item: SessionItem): Session {
   return {
@@ -57,6 +68,11 @@ function toSession(item: SessionItem): Session {
     expiresAt: item.expiresAt,
     revokedAt: item.revokedAt,
     revokeReason: item.revokeReason,
+    graceReuses: item.graceReuses,
+    profile:
+      item.email === undefined
+        ? undefined
+        : { email: item.email, emailVerified: item.emailVerified === true },
   };
 }
 
@@ -73,31 +89,11 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
   }
 
   async create(session: Session): Promise<void> {
-    const item: SessionItem = {
-      ...keys.session(session.id),
-      type: 'session',
-      id: session.id,
-      userId: session.userId,
-      clientId: session.clientId,
-      scope: session.scope,
-      tokenHash: session.tokenHash,
-      generation: session.generation,
-      prev: { ...session.previousHashes },
-      createdAt: session.createdAt,
-      lastUsedAt: session.lastUsedAt,
-      expiresAt: session.expiresAt,
-      // Kept a day past its end, so a late refresh is told "expired" rather than "unknown".
-      ttl: session.expiresAt + 86_400,
-      gsi1pk: keys.userSessions(session.userId),
-      gsi1sk: keys.userSessionsSort(session.createdAt, session.id),
-    };
-    await this.db.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: marshall(item, { removeUndefinedValues: true }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.db.send(new PutItemCommand(this.putOf(session)));
+  }
+
+  addCreate(work: UnitOfWork, session: Session): void {
+    dynamoDbUnitOfWork(work).put(this.putOf(session));
   }
 
   async findById(sessionId: string): Promise<Session | undefined> {
@@ -120,7 +116,7 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
           Key: marshall(keys.session(request.sessionId)),
           UpdateExpression:
             'SET tokenHash = :new, generation = :nextGeneration, #prev.#slot = :presented, ' +
-            'lastUsedAt = :now, rotatedAt = :now',
+            'lastUsedAt = :now, rotatedAt = :now REMOVE graceReuses',
           ConditionExpression:
             'tokenHash = :presented AND generation = :generation AND clientId = :client ' +
             'AND attribute_not_exists(revokedAt) AND expiresAt > :nowEpoch',
@@ -151,9 +147,37 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
     }
   }
 
-  async revoke(sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+  async recordGraceReuse(
+    sessionId: string,
+    generation: number,
+    now: Date,
+  ): Promise<Session | undefined> {
     try {
-      await this.db.send(
+      const result = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall(keys.session(sessionId)),
+          UpdateExpression: 'ADD graceReuses :one',
+          ConditionExpression:
+            'generation = :generation AND attribute_not_exists(revokedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: marshall({
+            ':one': 1,
+            ':generation': generation,
+            ':now': epochSeconds(now),
+          }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? fromItem(result.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async revoke(sessionId: string, reason: RevokeReason, now: Date): Promise<Session | undefined> {
+    try {
+      const result = await this.db.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: marshall(keys.session(sessionId)),
@@ -161,6 +185,89 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
           UpdateExpression: 'SET revokedAt = :now, revokeReason = :reason REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':reason': reason }),
+          // Whose session it was, for the audit, at no extra cost.
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? fromItem(result.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async *listByUser(userId: string, pageSize = SESSION_BATCH): AsyncIterable<readonly Session[]> {
+    const pages = paginateQuery({ client: this.db, pageSize }, this.userSessionsQuery(userId));
+    for await (const page of pages) {
+      const sessions = (page.Items ?? []).map(fromItem);
+      if (sessions.length > 0) yield sessions;
+    }
+  }
+
+  async pageByUser(
+    userId: string,
+    limit: number,
+    now: Date,
+    cursor?: string,
+  ): Promise<SessionPage> {
+    const start = cursor === undefined ? undefined : decodeSessionCursor(cursor);
+    if (cursor !== undefined && !start) throw new Error('the session cursor was not checked');
+    const query = this.userSessionsQuery(userId);
+    const pages = paginateQuery(
+      {
+        client: this.db,
+        pageSize: limit,
+        // An index's start key holds the table's keys and the index's.
+        startingToken: start
+          ? marshall({
+              ...keys.session(start.sessionId),
+              gsi1pk: keys.userSessions(userId),
+              gsi1sk: keys.userSessionsSort(start.createdAt, start.sessionId),
+            })
+          : undefined,
+      },
+      {
+        ...query,
+        // Expired sessions stay in the index until their TTL: a page shows live ones only.
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: {
+          ...query.ExpressionAttributeValues,
+          ...marshall({ ':now': epochSeconds(now) }),
+        },
+      },
+    );
+    const sessions: Session[] = [];
+    for await (const page of pages) {
+      const items = page.Items ?? [];
+      for (const [index, item] of items.entries()) {
+        sessions.push(fromItem(item));
+        if (sessions.length === limit) {
+          const more = index < items.length - 1 || page.LastEvaluatedKey !== undefined;
+          const last = sessions[sessions.length - 1];
+          return {
+            sessions,
+            next: more
+              ? encodeSessionCursor({ createdAt: last.createdAt, sessionId: last.id })
+              : undefined,
+          };
+        }
+      }
+    }
+    return { sessions };
+  }
+
+  async updateProfile(sessionId: string, profile: SessionProfile): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall(keys.session(sessionId)),
+          UpdateExpression: 'SET email = :email, emailVerified = :verified',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: marshall({
+            ':email': profile.email,
+            ':verified': profile.emailVerified,
+          }),
         }),
       );
       return true;
@@ -170,23 +277,42 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
     }
   }
 
-  async listByUser(userId: string): Promise<Session[]> {
-    const sessions: Session[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: TABLE_SCHEMA.userSessionsIndex.name,
-          KeyConditionExpression: 'gsi1pk = :user',
-          ExpressionAttributeValues: marshall({ ':user': keys.userSessions(userId) }),
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      sessions.push(...(page.Items ?? []).map(fromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return sessions;
+  /** "Sessions of a user" (gsi1), newest first. */
+  private userSessionsQuery(userId: string): QueryCommandInput {
+    return {
+      TableName: this.table,
+      IndexName: TABLE_SCHEMA.userSessionsIndex.name,
+      KeyConditionExpression: 'gsi1pk = :user',
+      ExpressionAttributeValues: marshall({ ':user': keys.userSessions(userId) }),
+      ScanIndexForward: false,
+    };
+  }
+
+  private putOf(session: Session) {
+    const item: SessionItem = {
+      ...keys.session(session.id),
+      type: 'session',
+      id: session.id,
+      userId: session.userId,
+      clientId: session.clientId,
+      scope: session.scope,
+      tokenHash: session.tokenHash,
+      generation: session.generation,
+      prev: { ...session.previousHashes },
+      createdAt: session.createdAt,
+      lastUsedAt: session.lastUsedAt,
+      expiresAt: session.expiresAt,
+      email: session.profile?.email,
+      emailVerified: session.profile?.emailVerified,
+      // Kept a day past its end, so a late refresh is told "expired" rather than "unknown".
+      ttl: session.expiresAt + 86_400,
+      gsi1pk: keys.userSessions(session.userId),
+      gsi1sk: keys.userSessionsSort(session.createdAt, session.id),
+    };
+    return {
+      TableName: this.table,
+      Item: marshall(item, { removeUndefinedValues: true }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
   }
 }

@@ -88,6 +88,23 @@ const CASES: Case[] = [
     verdict: 'reused',
   },
   { name: 'an older token within the grace', token: 2, grace: 30, now: at(1), verdict: 'reused' },
+  // The grace covers one return of the token: a second is two holders of it, not a lost answer.
+  {
+    name: 'the previous token within the grace, back a second time',
+    session: { graceReuses: 1 },
+    token: 1,
+    grace: 30,
+    now: at(10),
+    verdict: 'reused',
+  },
+  {
+    name: 'the current token while the previous one has come back once',
+    session: { graceReuses: 1 },
+    token: 0,
+    grace: 30,
+    now: at(10),
+    verdict: 'current',
+  },
   // The ring holds the last 32 rotated-away tokens: older ones are forgotten, hence unknown.
   { name: 'a token 31 generations old', token: 31, verdict: 'reused' },
   { name: 'a token 32 generations old (the ring full)', token: 32, verdict: 'reused' },

@@ -40,8 +40,10 @@ export interface RotationAttempt {
  * - `other_client`: issued to another client (RFC 6749 §6); the session is left alone.
  * - `revoked`, `expired`: the session has ended.
  * - `within_grace`: the token rotated away by the session's last rotation, within the client's
- *   grace period (a lost response retried, or a client racing itself): refused alone.
- * - `reused`: any other token rotated away: reuse, which ends the whole session (RFC 9700 §4.14.2).
+ *   grace period (a lost response retried, or a client racing itself), for the first time since
+ *   that rotation: refused alone, and recorded on the session (`graceReuses`).
+ * - `reused`: any other token rotated away, or that one coming back a second time within the
+ *   grace: reuse, which ends the whole session (RFC 9700 §4.14.2).
  */
 export type RotationVerdict =
   'current' | 'unknown' | 'other_client' | 'revoked' | 'expired' | 'within_grace' | 'reused';
@@ -70,5 +72,7 @@ export function classifyRotation(
     presented.generation === session.generation - 1 &&
     session.rotatedAt !== undefined &&
     now.getTime() - Date.parse(session.rotatedAt) <= attempt.reuseGraceSeconds * 1000;
-  return justRotatedAway ? 'within_grace' : 'reused';
+  // The grace covers one retry: a second one is no lost response, but two holders of the token.
+  const firstReuse = (session.graceReuses ?? 0) === 0;
+  return justRotatedAway && firstReuse ? 'within_grace' : 'reused';
 }

@@ -19,9 +19,31 @@ export interface Session {
   readonly expiresAt: number;
   readonly revokedAt?: string;
   readonly revokeReason?: RevokeReason;
+  /**
+   * Times the token rotated away by the last rotation came back within the client's grace period
+   * (rotation.ts); a rotation sets it back to none.
+   */
+  readonly graceReuses?: number;
+  /** The user's profile fields GET /user returns, written at sign-in (see SessionProfile). */
+  readonly profile?: SessionProfile;
 }
 
-export type RevokeReason = 'signed_out' | 'revoked' | 'refresh_token_reuse';
+/**
+ * A snapshot of the profile fields GET /user returns, kept on the session so that the bearer
+ * check's one read of the session answers GET /user. Whoever changes these fields updates the
+ * user's live sessions too (SessionsService.refreshProfile).
+ */
+export interface SessionProfile {
+  readonly email: string;
+  readonly emailVerified: boolean;
+}
+
+/**
+ * Why a session ended: the user signed out (signed_out), a client revoked a token (revoked), a
+ * rotated-away refresh token came back (refresh_token_reuse), or a sign-in beyond
+ * MAX_SESSIONS_PER_USER ended the least recently used (session_limit).
+ */
+export type RevokeReason = 'signed_out' | 'revoked' | 'refresh_token_reuse' | 'session_limit';
 
 export function isLive(session: Session, nowSeconds: number): boolean {
   return session.revokedAt === undefined && session.expiresAt > nowSeconds;

@@ -1,17 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../common/audit-log.js';
 import { Clock, epochSeconds } from '../common/clock.js';
+import type { UnitOfWork } from '../database/unit-of-work.js';
 import { newRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { classifyRotation, wasIssuedIn, type RotationVerdict } from './rotation.js';
-import { isLive, type RevokeReason, type Session } from './session.js';
+import { isLive, type RevokeReason, type Session, type SessionProfile } from './session.js';
 import { SessionNotFoundError } from './sessions.errors.js';
-import { SessionsRepository } from './sessions.repository.js';
+import { SessionsRepository, type SessionPage } from './sessions.repository.js';
+
+/** Sessions ended together, at most (each is one conditional write). */
+const BATCH = 25;
 
 export interface StartSession {
   readonly userId: string;
   readonly clientId: string;
   readonly scope: string;
   readonly ttlSeconds: number;
+  /** The profile fields GET /user returns, from the sign-in's credential read. */
+  readonly profile?: SessionProfile;
 }
 
 export interface RotateSession {
@@ -36,40 +43,47 @@ export type RotationRefusal = Exclude<RotationVerdict, 'current'> | 'raced';
 export type RotationResult =
   ({ readonly outcome: 'rotated' } & IssuedSession) | { readonly outcome: RotationRefusal };
 
-/** Sessions: refresh-token families. Speaks the domain: results and domain errors, never HTTP. */
+/** GET /user/sessions: at most `limit` sessions, after `cursor` (checked by the caller). */
+export interface SessionsPageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/**
+ * Sessions: refresh-token families. Speaks the domain: results and domain errors, never HTTP.
+ * Audits what it decides: refreshes, reuse, and every way a session ends.
+ */
 @Injectable()
 export class SessionsService {
-  private readonly logger = new Logger(SessionsService.name);
-
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
+  /** A session on its own: one conditional write. */
   async start(request: StartSession): Promise<IssuedSession> {
-    const id = randomUUID();
-    const { token, hash } = newRefreshToken(id, 0);
-    const now = this.clock.now();
-    const session: Session = {
-      id,
-      userId: request.userId,
-      clientId: request.clientId,
-      scope: request.scope,
-      tokenHash: hash,
-      generation: 0,
-      previousHashes: {},
-      createdAt: now.toISOString(),
-      lastUsedAt: now.toISOString(),
-      expiresAt: epochSeconds(now) + request.ttlSeconds,
-    };
-    await this.sessions.create(session);
-    return { session, refreshToken: token };
+    const issued = this.newSession(request);
+    await this.sessions.create(issued.session);
+    return issued;
+  }
+
+  /**
+   * A session started by a sign-in, as part of its unit of work: it exists once `work` commits
+   * (with the sign-in's own writes, in one transaction).
+   */
+  startWithin(work: UnitOfWork, request: StartSession): IssuedSession {
+    const issued = this.newSession(request);
+    this.sessions.addCreate(work, issued.session);
+    return issued;
   }
 
   /**
    * Rotates a refresh token (RFC 6749 §6, RFC 9700 §4.14.2): one conditional write, and on its
    * refusal the verdict of classifyRotation on the item as it was. Reuse ends the whole session
-   * here, so every API that refreshes ends it alike.
+   * here, so every API that refreshes ends it alike. The token just rotated away, back within the
+   * client's grace, is counted on the session and refused alone the first time; a second return
+   * (or a concurrent one that loses the count) is reuse.
    */
   async rotate(request: RotateSession): Promise<RotationResult> {
     const presented = parseRefreshToken(request.refreshToken);
@@ -85,21 +99,33 @@ export class SessionsService {
       now,
     });
     if (written.rotated) {
-      return { outcome: 'rotated', session: written.session, refreshToken: next.token };
+      const { session } = written;
+      this.audit.record('token.refreshed', this.fieldsOf(session));
+      return { outcome: 'rotated', session, refreshToken: next.token };
     }
     const session = written.session;
-    const verdict = classifyRotation(session, {
+    let verdict = classifyRotation(session, {
       presented,
       clientId: request.clientId,
       now,
       reuseGraceSeconds: request.reuseGraceSeconds,
     });
     if (verdict === 'current') return { outcome: 'raced' };
+    if (verdict === 'within_grace' && session) {
+      const counted = await this.sessions.recordGraceReuse(session.id, session.generation, now);
+      // Not counted: the session rotated again or ended meanwhile, and the token is older now.
+      if (counted && (counted.graceReuses ?? 0) <= 1) {
+        this.audit.record('refresh_token.reused', {
+          ...this.fieldsOf(session),
+          reason: 'within_grace',
+        });
+        return { outcome: 'within_grace' };
+      }
+      verdict = 'reused';
+    }
     if (verdict === 'reused' && session) {
-      await this.sessions.revoke(session.id, 'refresh_token_reuse', now);
-      this.logger.warn(
-        `refresh token reuse: session ${session.id} of client ${session.clientId} revoked`,
-      );
+      this.audit.record('refresh_token.reused', { ...this.fieldsOf(session), reason: 'reuse' });
+      await this.end(session.id, 'refresh_token_reuse', now);
     }
     return { outcome: verdict };
   }
@@ -130,7 +156,7 @@ export class SessionsService {
     const session = await this.sessions.findById(presented.sessionId);
     if (!session || session.clientId !== clientId) return;
     if (wasIssuedIn(session, presented)) {
-      await this.sessions.revoke(session.id, 'revoked', this.clock.now());
+      await this.end(session.id, 'revoked', this.clock.now());
     }
   }
 
@@ -144,13 +170,17 @@ export class SessionsService {
     return parseRefreshToken(refreshToken)?.hash === session.tokenHash;
   }
 
-  revoke(sessionId: string, reason: RevokeReason = 'revoked'): Promise<boolean> {
-    return this.sessions.revoke(sessionId, reason, this.clock.now());
+  /** Ends a session; false when it had ended already or does not exist. */
+  async revoke(sessionId: string, reason: RevokeReason = 'revoked'): Promise<boolean> {
+    return (await this.end(sessionId, reason, this.clock.now())) !== undefined;
   }
 
-  /** Live sessions of a user, newest first. */
-  async listLive(userId: string): Promise<Session[]> {
-    return (await this.sessions.listByUser(userId)).filter((session) => this.isLive(session));
+  /**
+   * A page of the user's live sessions, newest first. `cursor` must have passed
+   * decodeSessionCursor (the DTO checks it).
+   */
+  page(userId: string, request: SessionsPageRequest): Promise<SessionPage> {
+    return this.sessions.pageByUser(userId, request.limit, this.clock.now(), request.cursor);
   }
 
   /** Ends one of the user's own live sessions; SessionNotFoundError for any other id. */
@@ -159,17 +189,94 @@ export class SessionsService {
     if (!session || session.userId !== userId || !this.isLive(session)) {
       throw new SessionNotFoundError();
     }
-    await this.sessions.revoke(sessionId, 'signed_out', this.clock.now());
+    await this.end(sessionId, 'signed_out', this.clock.now());
   }
 
-  /** "Sign out everywhere". Returns how many sessions were ended. */
+  /**
+   * "Sign out everywhere", in bounded batches: one Query page of the user's sessions at a time,
+   * that page's sessions ended together, then the next. Returns how many were ended.
+   */
   async revokeAllOwn(userId: string): Promise<number> {
-    const sessions = await this.sessions.listByUser(userId);
     const now = this.clock.now();
-    const ended = await Promise.all(
-      sessions.map((session) => this.sessions.revoke(session.id, 'signed_out', now)),
+    let ended = 0;
+    for await (const batch of this.sessions.listByUser(userId)) {
+      const results = await Promise.all(
+        batch.map((session) => this.end(session.id, 'signed_out', now)),
+      );
+      ended += results.filter(Boolean).length;
+    }
+    return ended;
+  }
+
+  /**
+   * Makes room for one more session under a limit of `max` live sessions per user: ends the least
+   * recently used beyond `max - 1` (a batch at a time) and returns how many are live after. For a
+   * sign-in whose credential's session counter has reached the limit (UsersService.recordSignIn
+   * then corrects the counter).
+   */
+  async makeRoomFor(userId: string, max: number): Promise<number> {
+    const now = this.clock.now();
+    const live: Session[] = [];
+    // Pages large enough that a user at the limit is usually one Query.
+    for await (const batch of this.sessions.listByUser(userId, max + BATCH)) {
+      live.push(...batch.filter((session) => isLive(session, epochSeconds(now))));
+    }
+    // Most recently used first; ties by the newer start.
+    live.sort(
+      (a, b) => b.lastUsedAt.localeCompare(a.lastUsedAt) || b.createdAt.localeCompare(a.createdAt),
     );
-    return ended.filter(Boolean).length;
+    const beyond = live.slice(Math.max(0, max - 1));
+    for (let i = 0; i < beyond.length; i += BATCH) {
+      await Promise.all(
+        beyond.slice(i, i + BATCH).map((session) => this.end(session.id, 'session_limit', now)),
+      );
+    }
+    return live.length - beyond.length;
+  }
+
+  /**
+   * Rewrites the profile snapshot on every live session of the user, a batch at a time: for
+   * whoever changes the fields GET /user returns (email verification).
+   */
+  async refreshProfile(userId: string, profile: SessionProfile): Promise<void> {
+    for await (const batch of this.sessions.listByUser(userId)) {
+      await Promise.all(batch.map((session) => this.sessions.updateProfile(session.id, profile)));
+    }
+  }
+
+  private newSession(request: StartSession): IssuedSession {
+    const id = randomUUID();
+    const { token, hash } = newRefreshToken(id, 0);
+    const now = this.clock.now();
+    const session: Session = {
+      id,
+      userId: request.userId,
+      clientId: request.clientId,
+      scope: request.scope,
+      tokenHash: hash,
+      generation: 0,
+      previousHashes: {},
+      createdAt: now.toISOString(),
+      lastUsedAt: now.toISOString(),
+      expiresAt: epochSeconds(now) + request.ttlSeconds,
+      profile: request.profile,
+    };
+    return { session, refreshToken: token };
+  }
+
+  /** Ends a session and audits it; the ended session, or undefined if it had ended already. */
+  private async end(
+    sessionId: string,
+    reason: RevokeReason,
+    now: Date,
+  ): Promise<Session | undefined> {
+    const ended = await this.sessions.revoke(sessionId, reason, now);
+    if (ended) this.audit.record('session.ended', { ...this.fieldsOf(ended), reason });
+    return ended;
+  }
+
+  private fieldsOf(session: Session) {
+    return { userId: session.userId, clientId: session.clientId, sessionId: session.id };
   }
 
   private isLive(session: Session): boolean {

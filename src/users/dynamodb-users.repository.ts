@@ -1,43 +1,68 @@
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIRM_TRANSACTIONS, TABLE_NAME } from '../database/database.tokens.js';
 import { keys } from '../database/table.schema.js';
-import type { User } from './user.js';
-import { EmailTakenError } from './users.errors.js';
-import { UsersRepository } from './users.repository.js';
+import { dynamoDbUnitOfWork, type UnitOfWork } from '../database/unit-of-work.js';
+import type { Credential, NewAccount, UserProfile } from './user.js';
+import { BadCredentialsError, EmailTakenError } from './users.errors.js';
+import { UsersRepository, type SessionCount, type SignInState } from './users.repository.js';
 
-interface UserItem {
+interface ProfileItem {
   pk: string;
   sk: string;
   type: 'user';
   id: string;
   email: string;
-  passwordHash: string;
+  emailVerified: boolean;
   createdAt: string;
   updatedAt: string;
-  failedLogins?: number;
-  lockedUntil?: string;
 }
 
-function toUser(item: UserItem): User {
+interface CredentialItem {
+  pk: string;
+  sk: string;
+  type: 'email';
+  userId: string;
+  passwordHash: string;
+  emailVerified: boolean;
+  sessionCount?: number;
+}
+
+interface WindowItem {
+  failures?: number;
+}
+
+function toProfile(item: ProfileItem): UserProfile {
   return {
     id: item.id,
     email: item.email,
-    passwordHash: item.passwordHash,
+    emailVerified: item.emailVerified,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
-    failedLogins: item.failedLogins,
-    lockedUntil: item.lockedUntil,
   };
 }
+
+function toCredential(email: string, item: CredentialItem): Credential {
+  return {
+    userId: item.userId,
+    email,
+    passwordHash: item.passwordHash,
+    emailVerified: item.emailVerified,
+    sessionCount: item.sessionCount ?? 0,
+  };
+}
+
+const keyOf = (item: Record<string, AttributeValue>): string =>
+  `${item.pk?.S ?? ''}|${item.sk?.S ?? ''}`;
 
 @Injectable()
 export class DynamoDbUsersRepository extends UsersRepository {
@@ -49,14 +74,22 @@ export class DynamoDbUsersRepository extends UsersRepository {
     super();
   }
 
-  async create(user: User): Promise<void> {
-    const item: UserItem = { ...keys.user(user.id), type: 'user', ...user };
+  async create({ profile, passwordHash }: NewAccount): Promise<void> {
+    const credential: CredentialItem = {
+      ...keys.email(profile.email),
+      type: 'email',
+      userId: profile.id,
+      passwordHash,
+      emailVerified: profile.emailVerified,
+      sessionCount: 0,
+    };
+    const item: ProfileItem = { ...keys.user(profile.id), type: 'user', ...profile };
     const transaction = new TransactWriteItemsCommand({
       TransactItems: [
         {
           Put: {
             TableName: this.table,
-            Item: marshall({ ...keys.email(user.email), type: 'email', userId: user.id }),
+            Item: marshall(credential),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -74,7 +107,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.send(transaction);
-        if (this.confirmTransactions) await this.findById(user.id);
+        if (this.confirmTransactions) await this.findProfile(profile.id);
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -88,21 +121,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
     }
   }
 
-  async findByEmail(normalizedEmail: string): Promise<User | undefined> {
-    const claim = await this.db.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: marshall(keys.email(normalizedEmail)),
-        ProjectionExpression: 'userId',
-        ConsistentRead: true,
-      }),
-    );
-    if (!claim.Item) return undefined;
-    const { userId } = unmarshall(claim.Item) as { userId: string };
-    return this.findById(userId);
-  }
-
-  async findById(userId: string): Promise<User | undefined> {
+  async findProfile(userId: string): Promise<UserProfile | undefined> {
     const result = await this.db.send(
       new GetItemCommand({
         TableName: this.table,
@@ -110,35 +129,60 @@ export class DynamoDbUsersRepository extends UsersRepository {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? toUser(unmarshall(result.Item) as UserItem) : undefined;
+    return result.Item ? toProfile(unmarshall(result.Item) as ProfileItem) : undefined;
   }
 
-  async recordFailedLogin(userId: string, lockedUntil: Date | undefined): Promise<void> {
-    // ADD is atomic, so concurrent failures are all counted.
-    await this.db.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: marshall(keys.user(userId)),
-        UpdateExpression: lockedUntil
-          ? 'ADD failedLogins :one SET lockedUntil = :until'
-          : 'ADD failedLogins :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: marshall({
-          ':one': 1,
-          ...(lockedUntil ? { ':until': lockedUntil.toISOString() } : {}),
+  async findForSignIn(normalizedEmail: string, window: number): Promise<SignInState> {
+    const credentialKey = marshall(keys.email(normalizedEmail));
+    const windowKey = marshall(keys.loginWindow(normalizedEmail, window));
+    let pending: Record<string, AttributeValue>[] = [credentialKey, windowKey];
+    const found = new Map<string, Record<string, AttributeValue>>();
+    // BatchGetItem may hand back keys unprocessed when throttled: ask again for those (on an
+    // answering table this loop runs once).
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await this.db.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [this.table]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression:
+                'pk, sk, userId, passwordHash, emailVerified, sessionCount, failures',
+            },
+          },
         }),
-      }),
-    );
+      );
+      for (const item of result.Responses?.[this.table] ?? []) found.set(keyOf(item), item);
+      pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      if (pending.length > 0) {
+        if (attempt === 5) throw new Error('DynamoDB left keys of a BatchGetItem unprocessed');
+        await sleep(20 * attempt);
+      }
+    }
+    const credential = found.get(keyOf(credentialKey));
+    const windowItem = found.get(keyOf(windowKey));
+    return {
+      credential: credential
+        ? toCredential(normalizedEmail, unmarshall(credential) as CredentialItem)
+        : undefined,
+      accountFailures: windowItem ? ((unmarshall(windowItem) as WindowItem).failures ?? 0) : 0,
+    };
   }
 
-  async clearFailedLogins(userId: string): Promise<void> {
-    await this.db.send(
-      new UpdateItemCommand({
+  countSession(work: UnitOfWork, normalizedEmail: string, change: SessionCount): void {
+    dynamoDbUnitOfWork(work).update(
+      {
         TableName: this.table,
-        Key: marshall(keys.user(userId)),
-        UpdateExpression: 'REMOVE failedLogins, lockedUntil',
+        Key: marshall(keys.email(normalizedEmail)),
+        UpdateExpression:
+          change.kind === 'one_more' ? 'ADD sessionCount :one' : 'SET sessionCount = :sessions',
         ConditionExpression: 'attribute_exists(pk)',
-      }),
+        ExpressionAttributeValues: marshall(
+          change.kind === 'one_more' ? { ':one': 1 } : { ':sessions': change.sessions },
+        ),
+      },
+      // The account was deleted between the password check and now.
+      () => new BadCredentialsError({ reason: 'unknown_account' }),
     );
   }
 }

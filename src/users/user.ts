@@ -1,11 +1,35 @@
-/** An account, as the services see it (never the stored item). */
-export interface User {
+/**
+ * An account's profile (`USER#<id>` / `PROFILE`), as the services see it (never the stored item).
+ * The password hash is not here: it lives on the credential, read by sign-in only.
+ */
+export interface UserProfile {
   readonly id: string;
   readonly email: string;
-  readonly passwordHash: string;
+  readonly emailVerified: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** Consecutive failed sign-ins, and the lock they caused (see lockout.ts). */
-  readonly failedLogins?: number;
-  readonly lockedUntil?: string;
+}
+
+/**
+ * What a password sign-in needs about an account (`EMAIL#<email>` / `EMAIL`, the email claim),
+ * read with one GetItem keyed by the email the client typed.
+ */
+export interface Credential {
+  readonly userId: string;
+  readonly email: string;
+  /** argon2id, PHC string. */
+  readonly passwordHash: string;
+  readonly emailVerified: boolean;
+  /**
+   * Sessions started since the counter was last corrected: incremented by every sign-in, never
+   * decremented (expired and ended sessions make it drift upwards); at MAX_SESSIONS_PER_USER the
+   * sign-in lists the user's sessions and sets it to the number still live.
+   */
+  readonly sessionCount: number;
+}
+
+/** A new account: its profile and its credential, written together. */
+export interface NewAccount {
+  readonly profile: UserProfile;
+  readonly passwordHash: string;
 }

@@ -41,6 +41,6 @@ export class UsersController {
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
   @ApiRefusesClientTokens()
   me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserResponse> {
-    return this.users.getById(principal.userId);
+    return this.users.profileOf(principal.userId, principal.profile);
   }
 }

@@ -21,25 +21,45 @@ export class WeakPasswordError extends Error {
   }
 }
 
+/** Why a sign-in was refused, for audits and logs only: every API answers each one alike. */
+export type SignInRefusalReason =
+  'unknown_account' | 'wrong_password' | 'source_locked' | 'account_ceiling';
+
+/** What a refused sign-in's audit may say: never the email or password that were typed. */
+export interface SignInRefusalDetail {
+  readonly reason: SignInRefusalReason;
+  /** The account whose email was typed, when there is one. */
+  readonly userId?: string;
+}
+
 /** No account has this email, or the password is not its password: deliberately one error. */
 export class BadCredentialsError extends Error {
   override readonly name = 'BadCredentialsError';
   readonly code = 'bad_credentials';
-  constructor() {
+  constructor(
+    readonly detail: SignInRefusalDetail & {
+      readonly reason: 'unknown_account' | 'wrong_password';
+    } = { reason: 'wrong_password' },
+  ) {
     super('no account has this email and password');
   }
 }
 
 /**
- * The account is locked after too many failed sign-ins (lockout.ts); the password was not looked
- * at. Every API answers it exactly as it answers BadCredentialsError, so guessing learns nothing;
- * it is a type of its own so that logs and audits can tell the two apart.
+ * The sign-in was refused by the lockout (lockout.ts): this (email, source) pair is locked, or the
+ * account is over its account-wide ceiling; the password was not checked. Every API answers it
+ * exactly as it answers BadCredentialsError, so guessing learns nothing; it is a type of its own
+ * so that audits can tell the two apart.
  */
 export class AccountLockedError extends Error {
   override readonly name = 'AccountLockedError';
   readonly code = 'account_locked';
-  constructor() {
-    super('the account is locked for a while after repeated failed sign-ins');
+  constructor(
+    readonly detail: SignInRefusalDetail & {
+      readonly reason: 'source_locked' | 'account_ceiling';
+    } = { reason: 'source_locked' },
+  ) {
+    super('sign-ins are locked for a while after repeated failures');
   }
 }
 

@@ -1,30 +1,93 @@
 import { epochSeconds } from '../../src/common/clock.js';
+import { UnitOfWork, UnitOfWorkFactory } from '../../src/database/unit-of-work.js';
 import { ringSlot } from '../../src/sessions/rotation.js';
-import type { RevokeReason, Session } from '../../src/sessions/session.js';
+import type { RevokeReason, Session, SessionProfile } from '../../src/sessions/session.js';
+import { decodeSessionCursor, encodeSessionCursor } from '../../src/sessions/session-cursor.js';
 import {
   SessionsRepository,
   type RotateRequest,
   type RotateResult,
+  type SessionPage,
 } from '../../src/sessions/sessions.repository.js';
-import type { User } from '../../src/users/user.js';
-import { EmailTakenError } from '../../src/users/users.errors.js';
-import { UsersRepository } from '../../src/users/users.repository.js';
+import type { PairState, Reservation } from '../../src/users/lockout.js';
+import {
+  LoginAttemptsRepository,
+  type LoginPair,
+} from '../../src/users/login-attempts.repository.js';
+import type { Credential, NewAccount, UserProfile } from '../../src/users/user.js';
+import { BadCredentialsError, EmailTakenError } from '../../src/users/users.errors.js';
+import {
+  UsersRepository,
+  type SessionCount,
+  type SignInState,
+} from '../../src/users/users.repository.js';
 
 /**
  * Repositories in memory, for specs: the boundary where specs stop, keeping the contracts of the
- * DynamoDB ones (conditional writes included) so the services above them run for real. They also
- * count calls, so a spec can show what an operation costs.
+ * DynamoDB ones (conditional writes and transactions included) so the services above them run for
+ * real. They also count calls, so a spec can show what an operation costs.
  */
+
+/** A write of an in-memory unit of work: its condition, and what it does once all conditions hold. */
+interface InMemoryWrite {
+  readonly refused: () => Error | undefined;
+  readonly apply: () => void;
+}
+
+/** Checks every condition, then applies every write: all or nothing, as TransactWriteItems. */
+export class InMemoryUnitOfWork extends UnitOfWork {
+  readonly writes: InMemoryWrite[] = [];
+  committed = false;
+
+  add(write: InMemoryWrite): void {
+    this.writes.push(write);
+  }
+
+  commit(): Promise<void> {
+    this.committed = true;
+    for (const write of this.writes) {
+      const refusal = write.refused();
+      if (refusal) return Promise.reject(refusal);
+    }
+    for (const write of this.writes) write.apply();
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryUnitOfWorkFactory extends UnitOfWorkFactory {
+  readonly begun: InMemoryUnitOfWork[] = [];
+
+  begin(): InMemoryUnitOfWork {
+    const work = new InMemoryUnitOfWork();
+    this.begun.push(work);
+    return work;
+  }
+}
+
+function inMemory(work: UnitOfWork): InMemoryUnitOfWork {
+  if (!(work instanceof InMemoryUnitOfWork)) throw new Error('not an in-memory unit of work');
+  return work;
+}
 
 export class InMemorySessionsRepository extends SessionsRepository {
   readonly items = new Map<string, Session>();
   readonly calls: string[] = [];
+  /** Page size of listByUser, as DynamoDbSessionsRepository's Query pages. */
+  batch = 25;
 
   create(session: Session): Promise<void> {
     this.calls.push('create');
     if (this.items.has(session.id)) return Promise.reject(new Error(`${session.id} exists`));
     this.items.set(session.id, session);
     return Promise.resolve();
+  }
+
+  addCreate(work: UnitOfWork, session: Session): void {
+    this.calls.push('addCreate');
+    inMemory(work).add({
+      refused: () => (this.items.has(session.id) ? new Error(`${session.id} exists`) : undefined),
+      apply: () => this.items.set(session.id, session),
+    });
   }
 
   findById(sessionId: string): Promise<Session | undefined> {
@@ -55,77 +118,200 @@ export class InMemorySessionsRepository extends SessionsRepository {
       },
       lastUsedAt: now,
       rotatedAt: now,
+      graceReuses: undefined,
     };
     this.items.set(rotated.id, rotated);
     return Promise.resolve({ rotated: true, session: rotated });
   }
 
-  revoke(sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+  recordGraceReuse(sessionId: string, generation: number, now: Date): Promise<Session | undefined> {
+    this.calls.push('recordGraceReuse');
+    const session = this.items.get(sessionId);
+    if (
+      !session ||
+      session.generation !== generation ||
+      session.revokedAt !== undefined ||
+      session.expiresAt <= epochSeconds(now)
+    ) {
+      return Promise.resolve(undefined);
+    }
+    const counted = { ...session, graceReuses: (session.graceReuses ?? 0) + 1 };
+    this.items.set(sessionId, counted);
+    return Promise.resolve(counted);
+  }
+
+  revoke(sessionId: string, reason: RevokeReason, now: Date): Promise<Session | undefined> {
     this.calls.push('revoke');
     const session = this.items.get(sessionId);
+    if (!session || session.revokedAt !== undefined) return Promise.resolve(undefined);
+    const ended = { ...session, revokedAt: now.toISOString(), revokeReason: reason };
+    this.items.set(sessionId, ended);
+    return Promise.resolve(ended);
+  }
+
+  async *listByUser(userId: string, pageSize = this.batch): AsyncIterable<readonly Session[]> {
+    this.calls.push('listByUser');
+    const indexed = this.indexed(userId);
+    for (let i = 0; i < indexed.length; i += pageSize) {
+      await Promise.resolve();
+      yield indexed.slice(i, i + pageSize);
+    }
+  }
+
+  pageByUser(userId: string, limit: number, now: Date, cursor?: string): Promise<SessionPage> {
+    this.calls.push('pageByUser');
+    const live = this.indexed(userId).filter((s) => s.expiresAt > epochSeconds(now));
+    const start = cursor === undefined ? undefined : decodeSessionCursor(cursor);
+    const from = start ? live.findIndex((s) => s.id === start.sessionId) + 1 : 0;
+    const sessions = live.slice(from, from + limit);
+    const last = sessions[sessions.length - 1];
+    const more = from + limit < live.length;
+    return Promise.resolve({
+      sessions,
+      next: more
+        ? encodeSessionCursor({ createdAt: last.createdAt, sessionId: last.id })
+        : undefined,
+    });
+  }
+
+  updateProfile(sessionId: string, profile: SessionProfile): Promise<boolean> {
+    this.calls.push('updateProfile');
+    const session = this.items.get(sessionId);
     if (!session || session.revokedAt !== undefined) return Promise.resolve(false);
-    this.items.set(sessionId, { ...session, revokedAt: now.toISOString(), revokeReason: reason });
+    this.items.set(sessionId, { ...session, profile });
     return Promise.resolve(true);
   }
 
-  listByUser(userId: string): Promise<Session[]> {
-    this.calls.push('listByUser');
-    // Ended sessions leave the index (DynamoDbSessionsRepository removes their gsi1 keys).
-    return Promise.resolve(
-      [...this.items.values()]
-        .filter((session) => session.userId === userId && session.revokedAt === undefined)
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    );
+  /** Ended sessions leave the index (DynamoDbSessionsRepository removes their gsi1 keys). */
+  private indexed(userId: string): Session[] {
+    return [...this.items.values()]
+      .filter((session) => session.userId === userId && session.revokedAt === undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 }
 
-export class InMemoryUsersRepository extends UsersRepository {
-  readonly items = new Map<string, User>();
+/** The lockout's counters, with the conditions of DynamoDbLoginAttemptsRepository. */
+export class InMemoryLoginAttemptsRepository extends LoginAttemptsRepository {
+  readonly pairs = new Map<string, PairState>();
+  readonly windows = new Map<string, { failures: number; refusals: number }>();
   readonly calls: string[] = [];
 
-  create(user: User): Promise<void> {
-    this.calls.push('create');
-    if ([...this.items.values()].some((other) => other.email === user.email)) {
-      return Promise.reject(new EmailTakenError());
+  reserve(pair: LoginPair, maxAttempts: number, now: Date): Promise<Reservation> {
+    this.calls.push('reserve');
+    const before = this.pairs.get(pairKey(pair));
+    if (before && before.attempts >= maxAttempts) {
+      return Promise.resolve({ reserved: false, before });
     }
-    this.items.set(user.id, user);
+    this.pairs.set(pairKey(pair), {
+      attempts: (before?.attempts ?? 0) + 1,
+      level: before?.level ?? 0,
+      lastAt: now.getTime(),
+    });
+    return Promise.resolve({ reserved: true, before });
+  }
+
+  restart(
+    pair: LoginPair,
+    seen: Pick<PairState, 'attempts' | 'lastAt'>,
+    level: number,
+    now: Date,
+  ): Promise<boolean> {
+    this.calls.push('restart');
+    const current = this.pairs.get(pairKey(pair));
+    if (!current || current.attempts !== seen.attempts || current.lastAt !== seen.lastAt) {
+      return Promise.resolve(false);
+    }
+    this.pairs.set(pairKey(pair), { attempts: 1, level, lastAt: now.getTime() });
+    return Promise.resolve(true);
+  }
+
+  countFailure(email: string, window: number): Promise<void> {
+    this.calls.push('countFailure');
+    this.window(email, window).failures += 1;
     return Promise.resolve();
   }
 
-  findByEmail(normalizedEmail: string): Promise<User | undefined> {
-    this.calls.push('findByEmail');
-    return Promise.resolve([...this.items.values()].find((user) => user.email === normalizedEmail));
+  countRefusal(email: string, window: number): Promise<void> {
+    this.calls.push('countRefusal');
+    this.window(email, window).refusals += 1;
+    return Promise.resolve();
   }
 
-  findById(userId: string): Promise<User | undefined> {
-    this.calls.push('findById');
-    return Promise.resolve(this.items.get(userId));
+  reset(work: UnitOfWork, pair: LoginPair): void {
+    this.calls.push('reset');
+    inMemory(work).add({
+      refused: () => undefined,
+      apply: () => this.pairs.delete(pairKey(pair)),
+    });
   }
 
-  recordFailedLogin(userId: string, lockedUntil: Date | undefined): Promise<void> {
-    this.calls.push('recordFailedLogin');
-    const user = this.require(userId);
-    this.items.set(userId, {
-      ...user,
-      failedLogins: (user.failedLogins ?? 0) + 1,
-      ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
+  /** Failures of the email in the window (what DynamoDbUsersRepository.findForSignIn reads). */
+  failures(email: string, window: number): number {
+    return this.windows.get(`${email}|${window}`)?.failures ?? 0;
+  }
+
+  window(email: string, window: number): { failures: number; refusals: number } {
+    const key = `${email}|${window}`;
+    const counts = this.windows.get(key) ?? { failures: 0, refusals: 0 };
+    this.windows.set(key, counts);
+    return counts;
+  }
+}
+
+const pairKey = (pair: LoginPair): string => `${pair.email}|${pair.source}`;
+
+export class InMemoryUsersRepository extends UsersRepository {
+  readonly profiles = new Map<string, UserProfile>();
+  /** Credentials by normalized email. */
+  readonly credentials = new Map<string, Credential>();
+  readonly calls: string[] = [];
+
+  /** The window counters live with the lockout's items, as in the table. */
+  constructor(readonly attempts = new InMemoryLoginAttemptsRepository()) {
+    super();
+  }
+
+  create({ profile, passwordHash }: NewAccount): Promise<void> {
+    this.calls.push('create');
+    if (this.credentials.has(profile.email)) return Promise.reject(new EmailTakenError());
+    this.profiles.set(profile.id, profile);
+    this.credentials.set(profile.email, {
+      userId: profile.id,
+      email: profile.email,
+      passwordHash,
+      emailVerified: profile.emailVerified,
+      sessionCount: 0,
     });
     return Promise.resolve();
   }
 
-  clearFailedLogins(userId: string): Promise<void> {
-    this.calls.push('clearFailedLogins');
-    this.items.set(userId, {
-      ...this.require(userId),
-      failedLogins: undefined,
-      lockedUntil: undefined,
-    });
-    return Promise.resolve();
+  findProfile(userId: string): Promise<UserProfile | undefined> {
+    this.calls.push('findProfile');
+    return Promise.resolve(this.profiles.get(userId));
   }
 
-  private require(userId: string): User {
-    const user = this.items.get(userId);
-    if (!user) throw new Error(`no user ${userId}`); // the DynamoDB condition attribute_exists(pk)
-    return user;
+  findForSignIn(normalizedEmail: string, window: number): Promise<SignInState> {
+    this.calls.push('findForSignIn');
+    return Promise.resolve({
+      credential: this.credentials.get(normalizedEmail),
+      accountFailures: this.attempts.failures(normalizedEmail, window),
+    });
+  }
+
+  countSession(work: UnitOfWork, normalizedEmail: string, change: SessionCount): void {
+    this.calls.push('countSession');
+    inMemory(work).add({
+      refused: () =>
+        this.credentials.has(normalizedEmail)
+          ? undefined
+          : new BadCredentialsError({ reason: 'unknown_account' }),
+      apply: () => {
+        const credential = this.credentials.get(normalizedEmail)!;
+        this.credentials.set(normalizedEmail, {
+          ...credential,
+          sessionCount: change.kind === 'one_more' ? credential.sessionCount + 1 : change.sessions,
+        });
+      },
+    });
   }
 }

@@ -8,9 +8,11 @@ import { TokenIssuer } from '../../src/auth/token/token-issuer.js';
 import { TokenService } from '../../src/auth/token/token.service.js';
 import type { OAuthClient } from '../../src/clients/client.js';
 import type { AppConfig } from '../../src/config/app-config.js';
+import { SignInService } from '../../src/auth/token/sign-in.service.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
 import { TestClock } from './clock.js';
-import { InMemorySessionsRepository } from './in-memory-repositories.js';
+import { InMemorySessionsRepository, InMemoryUnitOfWorkFactory } from './in-memory-repositories.js';
+import { usersWorld } from './users.js';
 
 /** Clients as the specs of the token endpoint need them. */
 export const CLIENTS = {
@@ -64,14 +66,34 @@ const signer = {
     Promise.resolve({ token: JSON.stringify(request), expiresIn: request.ttlSeconds }),
 } as unknown as AccessTokenService;
 
-/** The token endpoint's services for real, over in-memory sessions and a test clock. */
-export function tokenEndpoint() {
-  const clock = new TestClock('2026-03-01T12:00:00.000Z');
+/**
+ * The token endpoint's services for real, over in-memory repositories (accounts, lockout,
+ * sessions), one test clock and one recording audit log.
+ */
+export function tokenEndpoint(overrides: Parameters<typeof usersWorld>[0] = {}) {
+  const clock = overrides.clock ?? new TestClock('2026-03-01T12:00:00.000Z');
+  const world = usersWorld({ ...overrides, clock });
   const repository = new InMemorySessionsRepository();
-  const sessions = new SessionsService(repository, clock);
+  const sessions = new SessionsService(repository, clock, world.audit);
+  const units = new InMemoryUnitOfWorkFactory();
+  const signIn = new SignInService(world.users, sessions, units, world.config, world.audit);
   const issuer = new TokenIssuer(signer, TOKEN_CONFIG);
-  const passwordGrant = new PasswordGrant(sessions, issuer);
+  const passwordGrant = new PasswordGrant(signIn, issuer);
   const refreshGrant = new RefreshTokenGrant(sessions, issuer);
   const tokens = new TokenService([passwordGrant, refreshGrant]);
-  return { clock, repository, sessions, issuer, passwordGrant, refreshGrant, tokens };
+  const { repository: usersRepository, ...users } = world;
+  return {
+    ...users,
+    usersRepository,
+    clock,
+    /** The sessions' repository (what the grants' specs look at most). */
+    repository,
+    sessions,
+    units,
+    signIn,
+    issuer,
+    passwordGrant,
+    refreshGrant,
+    tokens,
+  };
 }

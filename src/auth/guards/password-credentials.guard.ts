@@ -2,11 +2,14 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { requireParam, type OAuthRequest } from '../oauth-request.js';
 import { asOAuthError } from '../token/oauth-refusals.js';
+import { grantScope } from '../token/scope.js';
 
 /**
  * The resource owner's credentials of the password grant (RFC 6749 §4.3), checked by
  * passport-local (LocalStrategy). Runs after GrantTypeGuard, so only for a client allowed the
- * grant; for any other grant it lets the request through untouched.
+ * grant; for any other grant it lets the request through untouched. A scope the client may not
+ * have is refused first: it does not depend on the user, and checking the password would spend
+ * one of the lockout's attempts on a request that cannot succeed.
  */
 @Injectable()
 export class PasswordCredentialsGuard extends AuthGuard('local') {
@@ -15,6 +18,7 @@ export class PasswordCredentialsGuard extends AuthGuard('local') {
     if (request.grant?.grantType !== 'password') return true;
     requireParam(request.oauthParams, 'username');
     requireParam(request.oauthParams, 'password');
+    grantScope(request.oauthParams.scope, request.oauthClient.scopes);
     return super.canActivate(context) as Promise<boolean>;
   }
 

@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { RecordingAuditLog } from '../../../test/setup/audit.js';
 import { TestClock } from '../../../test/setup/clock.js';
 import { InMemorySessionsRepository } from '../../../test/setup/in-memory-repositories.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -18,7 +19,7 @@ describe('JwtStrategy.validate', () => {
   keys.onModuleInit();
   const clock = new TestClock(new Date());
   const repository = new InMemorySessionsRepository();
-  const sessions = new SessionsService(repository, clock);
+  const sessions = new SessionsService(repository, clock, new RecordingAuditLog());
   const strategy = new JwtStrategy(
     new AccessTokenVerifier(keys, new JwtService(), config),
     sessions,

@@ -12,7 +12,8 @@ import { AccessTokenVerifier, isClientToken } from '../tokens/access-token.verif
  * Bearer access tokens (RFC 6750): the token from the Authorization header (the one extraction
  * rule, bearerToken), checked statelessly by jsonwebtoken with the verifier's key lookup and
  * options (algorithm, `typ`, `kid`, issuer, audience, expiry); then the session must still be
- * live, so a token of an ended session is refused at once rather than when it expires. A
+ * live, so a token of an ended session is refused at once rather than when it expires. That one
+ * read of the session also brings the user's profile snapshot, so GET /user costs no more. A
  * client_credentials token has no session: it is taken as it is, with no read, until it expires,
  * and speaks for its client (UserOnlyGuard keeps it off user routes).
  */
@@ -67,6 +68,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jti: claims.jti,
       issuedAt: claims.iat,
       expiresAt: claims.exp,
+      profile: session.profile,
     };
   }
 }

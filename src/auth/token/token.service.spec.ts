@@ -44,10 +44,16 @@ describe('TokenService', () => {
 
   describe('exchange', () => {
     it('runs the grant it is handed', async () => {
-      const response = await tokens.exchange(passwordGrant, {
+      const { tokens: endpoint, refreshGrant: grant, sessions } = tokenEndpoint();
+      const { refreshToken } = await sessions.start({
+        userId: 'user-1',
+        clientId: 'demo-app',
+        scope: '',
+        ttlSeconds: 3600,
+      });
+      const response = await endpoint.exchange(grant, {
         client: CLIENTS.demo,
-        params: { grant_type: 'password' },
-        user: { id: 'user-1', email: 'ada@example.com' },
+        params: { grant_type: 'refresh_token', refresh_token: refreshToken },
       });
       expect(response).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     });

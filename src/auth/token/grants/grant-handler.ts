@@ -6,7 +6,10 @@ import type { AccessTokenResponse } from '../token-response.js';
 export interface GrantContext {
   readonly client: OAuthClient;
   readonly params: OAuthParams;
-  /** The resource owner authenticated by passport-local (password grant only). */
+  /**
+   * What passport-local put on the request (password grant only): a VerifiedSignIn, which is a
+   * PublicUser too (OAuthRequest types it so).
+   */
   readonly user?: PublicUser;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SessionsService } from '../../../sessions/sessions.service.js';
+import { VerifiedSignIn } from '../../../users/verified-sign-in.js';
 import { grantScope } from '../scope.js';
+import { SignInService } from '../sign-in.service.js';
 import { TokenIssuer } from '../token-issuer.js';
 import type { TokenResponse } from '../token-response.js';
 import type { GrantContext, GrantHandler } from './grant-handler.js';
@@ -8,7 +9,7 @@ import type { GrantContext, GrantHandler } from './grant-handler.js';
 /**
  * Resource Owner Password Credentials (RFC 6749 §4.3), for first-party clients only: OAuth 2.1
  * drops it. The credentials were checked by passport-local (PasswordCredentialsGuard); this
- * starts a session, which is one write.
+ * starts the session, which with the sign-in's own writes is one transaction (SignInService).
  */
 @Injectable()
 export class PasswordGrant implements GrantHandler {
@@ -17,16 +18,17 @@ export class PasswordGrant implements GrantHandler {
   readonly parameters = ['scope'] as const;
 
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly signIn: SignInService,
     private readonly issuer: TokenIssuer,
   ) {}
 
   async handle({ client, params, user }: GrantContext): Promise<TokenResponse> {
     // A route that dispatches here without PasswordCredentialsGuard is a bug, not a refusal.
-    if (!user) throw new Error('the password grant needs the user PasswordCredentialsGuard sets');
+    if (!(user instanceof VerifiedSignIn)) {
+      throw new Error('the password grant needs the sign-in PasswordCredentialsGuard sets');
+    }
     const scope = grantScope(params.scope, client.scopes);
-    const { session, refreshToken } = await this.sessions.start({
-      userId: user.id,
+    const { session, refreshToken } = await this.signIn.startSession(user, {
       clientId: client.id,
       scope,
       ttlSeconds: this.issuer.sessionTtl(client),
