@@ -850,7 +850,8 @@ describe(`hostile input: ${CORPUS.length} requests, each refused with a 4xx`, ()
 
   /** The accounts, email claims, sessions and clients stored, by key. */
   async function storedData(t: TestApp): Promise<Map<string, unknown>> {
-    const kept = Object.values(KEY_PREFIX);
+    // Sign-in attempt records (LOGIN#) are meant to change: refused sign-ins are counted.
+    const kept = [KEY_PREFIX.user, KEY_PREFIX.email, KEY_PREFIX.session, KEY_PREFIX.client];
     const items = new Map<string, unknown>();
     const pages = paginateScan(
       { client: t.app.get(DynamoDBClient) },
