@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseHealth } from './database.health.js';
 import { CONFIRM_TRANSACTIONS, TABLE_NAME } from './database.tokens.js';
-import { createDynamoDbClient, DynamoDbRequestCounter, isLoopback } from './dynamodb.client.js';
+import { createDynamoDbClient, DynamoDbRequestCounter } from './dynamodb.client.js';
 
 @Global()
 @Module({
@@ -21,11 +21,8 @@ import { createDynamoDbClient, DynamoDbRequestCounter, isLoopback } from './dyna
       inject: [AppConfig],
       useFactory: (config: AppConfig) => config.dynamodb.tableName,
     },
-    {
-      provide: CONFIRM_TRANSACTIONS,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => isLoopback(config.dynamodb.endpoint),
-    },
+    // The client itself now confirms every transaction on DynamoDB Local (dynamodb.client.ts).
+    { provide: CONFIRM_TRANSACTIONS, useValue: false },
   ],
   exports: [
     DynamoDBClient,

@@ -2,8 +2,9 @@
 export const TABLE_NAME = Symbol('TABLE_NAME');
 
 /**
- * True on DynamoDB Local: it can acknowledge a TransactWriteItems before the write is on disk
- * (killed right after, it lost some), while a strongly consistent read of the item before
- * answering made every one durable. Real DynamoDB is durable on answer and skips the read.
+ * Whether a repository must read its transaction's items back before answering, to make them
+ * durable on DynamoDB Local. Always false now: the DynamoDB client does it for every transaction
+ * on DynamoDB Local (createDynamoDbClient), so repositories need not; kept until they stop
+ * asking for it.
  */
 export const CONFIRM_TRANSACTIONS = Symbol('CONFIRM_TRANSACTIONS');

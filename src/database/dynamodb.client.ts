@@ -1,46 +1,41 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  type AttributeValue,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
+import { DeadlineRetryStrategy } from './deadline-retry.strategy.js';
+import { isUnavailable } from './outage.js';
+import { TABLE_SCHEMA } from './table.schema.js';
+
+export { isUnavailable } from './outage.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;
   readonly endpoint?: string;
 }
 
-/** Error names the SDK gives when the service, not the caller, is the problem. */
-const UNAVAILABLE_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'UnrecognizedClientException',
-]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+/**
+ * How long the service waits for DynamoDB. One attempt (connect, send, first byte of the answer)
+ * gets ATTEMPT_TIMEOUT_MS; a call retries only while it can still end within CALL_BUDGET_MS (see
+ * DeadlineRetryStrategy), so a request that needs the database learns within about 1.5 s that it
+ * is not there, and answers 503 instead of hanging. A call that takes a second is already far
+ * outside DynamoDB's single-digit milliseconds, locally or in AWS.
+ */
+export const DYNAMODB_TIMEOUTS = {
+  connectMs: 1_000,
+  attemptMs: 1_000,
+  callBudgetMs: 1_500,
+  maxAttempts: 3,
+  retryBaseDelayMs: 50,
+} as const;
 
-/** Network failures and DynamoDB's own 5xx and throttling: the service's fault, not the caller's. */
-export function isUnavailable(error: unknown): boolean {
-  // Duck-typed, not `instanceof Error`: socket errors can come from another realm (as under jest).
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message, $metadata } = error as {
-    name?: unknown;
-    code?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = $metadata?.httpStatusCode;
-  return (
-    (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
-    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
-    (typeof message === 'string' && [...NETWORK_CODES].some((c) => message.includes(c))) ||
-    (status !== undefined && status >= 500)
-  );
-}
+/** The middleware that reads a transaction's items back; named so it can be found in the stack. */
+export const CONFIRM_TRANSACTIONS_MIDDLEWARE = 'confirmTransactionsLocally';
 
 export function isLoopback(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
@@ -68,31 +63,86 @@ export class DynamoDbRequestCounter {
 }
 
 /**
+ * Node's socket errors come from Node's own realm, which is not the code's when it runs in a vm
+ * context (as under jest): there they are not `instanceof Error`, and the SDK's retry middleware
+ * replaces such a value with a new Error that keeps only its message, losing the `code` that says
+ * "connection refused". A copy made here keeps name, code and cause.
+ */
+function sameRealmError(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+  return Object.assign(new Error(String(message), { cause: error }), {
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  });
+}
+
+type Key = Record<string, AttributeValue>;
+
+/** The table and key of every item a transaction writes (puts, updates and deletes). */
+function writtenItems(input: TransactWriteItemsCommandInput): { table: string; key: Key }[] {
+  const { partitionKey, sortKey } = TABLE_SCHEMA;
+  return (input.TransactItems ?? []).flatMap((item) => {
+    if (item.Put?.Item && item.Put.TableName) {
+      const { [partitionKey]: pk, [sortKey]: sk } = item.Put.Item;
+      return pk && sk
+        ? [{ table: item.Put.TableName, key: { [partitionKey]: pk, [sortKey]: sk } }]
+        : [];
+    }
+    const write = item.Update ?? item.Delete;
+    return write?.Key && write.TableName ? [{ table: write.TableName, key: write.Key }] : [];
+  });
+}
+
+/**
  * The one DynamoDB client: keep-alive sockets (a TLS handshake per request would dominate latency),
- * bounded connect and request timeouts, a few retries, and failures that are the service's fault
- * turned into DatabaseUnavailableError so the HTTP layer answers 503.
+ * bounded time per call (DYNAMODB_TIMEOUTS), failures that are the service's fault turned into
+ * DatabaseUnavailableError so the HTTP layer answers 503, and, on DynamoDB Local, transactions
+ * made durable before they are acknowledged.
  */
 export function createDynamoDbClient(
   options: DynamoDbClientOptions,
   counter?: DynamoDbRequestCounter,
 ): DynamoDBClient {
+  const local = isLoopback(options.endpoint);
   const agentOptions = { keepAlive: true, maxSockets: 64 };
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.endpoint,
-    maxAttempts: 3,
+    maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
+    retryStrategy: new DeadlineRetryStrategy({
+      maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
+      attemptTimeoutMs: DYNAMODB_TIMEOUTS.attemptMs,
+      budgetMs: DYNAMODB_TIMEOUTS.callBudgetMs,
+      baseDelayMs: DYNAMODB_TIMEOUTS.retryBaseDelayMs,
+    }),
     // DynamoDB Local on this machine accepts any credentials; any other endpoint (or AWS's own)
     // gets the SDK's credential chain, e.g. the Lambda role.
-    ...(isLoopback(options.endpoint)
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: 1_000,
-      requestTimeout: 3_000,
+      connectionTimeout: DYNAMODB_TIMEOUTS.connectMs,
+      // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes
+      // and keeps waiting: a frozen DynamoDB (connections accepted by the kernel, never answered)
+      // then held every request for as long as the socket lived.
+      requestTimeout: DYNAMODB_TIMEOUTS.attemptMs,
+      throwOnRequestTimeout: true,
+      // Also bounds a stalled answer body, which requestTimeout (up to the headers) does not.
+      socketTimeout: DYNAMODB_TIMEOUTS.attemptMs,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),
   });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw sameRealmError(error);
+      }
+    },
+    // Inside the retry middleware, which must see the error as it is to classify it.
+    { step: 'finalizeRequest', priority: 'low', name: 'sameRealmErrors' },
+  );
   client.middlewareStack.add(
     (next, context) => async (args) => {
       counter?.record(context.commandName ?? 'unknown');
@@ -100,17 +150,41 @@ export function createDynamoDbClient(
         return await next(args);
       } catch (error) {
         if (isUnavailable(error)) {
-          throw new DatabaseUnavailableError(
-            `DynamoDB unavailable: ${String((error as Error).message)}`,
-            {
-              cause: error,
-            },
-          );
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          throw new DatabaseUnavailableError(`DynamoDB unavailable (${reason})`, { cause: error });
         }
         throw error;
       }
     },
     { step: 'initialize', name: 'unavailableToServiceError' },
   );
+  if (local) {
+    // DynamoDB Local can acknowledge a TransactWriteItems before the write is on disk: killed right
+    // after the answer it lost some, while a strongly consistent read of the items before answering
+    // lost none (shared/DESIGN.md, "Machine facts"). Real DynamoDB is durable on answer.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'TransactWriteItemsCommand') {
+          const items = writtenItems(args.input as TransactWriteItemsCommandInput);
+          await Promise.all(
+            items.map(({ table, key }) =>
+              client.send(
+                new GetItemCommand({
+                  TableName: table,
+                  Key: key,
+                  ConsistentRead: true,
+                  ProjectionExpression: '#pk',
+                  ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
+                }),
+              ),
+            ),
+          );
+        }
+        return result;
+      },
+      { step: 'initialize', name: CONFIRM_TRANSACTIONS_MIDDLEWARE },
+    );
+  }
   return client;
 }

@@ -1,0 +1,154 @@
+import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
+import { createDynamoDbClient, DYNAMODB_TIMEOUTS } from './dynamodb.client.js';
+
+/**
+ * The client against stand-ins for a DynamoDB that misbehaves at the socket level: one that
+ * accepts connections and never answers (a frozen process), one that drops every connection, one
+ * that answers a caller's mistake, and one that records what it is asked.
+ */
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+const getItem = () =>
+  new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' }, sk: { S: 'b' } } });
+
+describe('createDynamoDbClient', () => {
+  it('gives up on a database that accepts connections but never answers, within the call budget', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createTcpServer((socket) => sockets.add(socket));
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+    try {
+      const started = Date.now();
+      const error: unknown = await client.send(getItem()).catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect(elapsed).toBeGreaterThanOrEqual(DYNAMODB_TIMEOUTS.attemptMs - 50);
+      // Seconds of margin for a loaded machine; without throwOnRequestTimeout it never ended.
+      expect(elapsed).toBeLessThan(DYNAMODB_TIMEOUTS.callBudgetMs + 1_500);
+      // A timed-out attempt is not retried: it would end past the budget.
+      expect(sockets.size).toBe(1);
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      await close(server);
+    }
+  });
+
+  it('retries connections dropped at once, then answers unavailable', async () => {
+    let connections = 0;
+    const server = createTcpServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+    try {
+      await expect(client.send(getItem())).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(connections).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
+    } finally {
+      client.destroy();
+      await close(server);
+    }
+  });
+
+  it("leaves a caller's mistake as the SDK's own error, without retrying", async () => {
+    let requests = 0;
+    const server = createHttpServer((_request, response) => {
+      requests += 1;
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.validate#ValidationException',
+          message: 'The provided key element does not match the schema',
+        }),
+      );
+    });
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+    try {
+      const error: unknown = await client.send(getItem()).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(DatabaseUnavailableError);
+      expect((error as Error).name).toBe('ValidationException');
+      expect(requests).toBe(1);
+    } finally {
+      client.destroy();
+      await close(server);
+    }
+  });
+
+  it('on DynamoDB Local, reads every item a transaction wrote, consistently, before answering', async () => {
+    const asked: { target: string; body: Record<string, unknown> }[] = [];
+    const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const target = String(request.headers['x-amz-target']).split('.')[1];
+        asked.push({ target, body: JSON.parse(body) as Record<string, unknown> });
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end('{}');
+      });
+    });
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+    try {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: 't',
+                Item: { pk: { S: 'EMAIL#a' }, sk: { S: 'EMAIL' }, u: { S: '1' } },
+              },
+            },
+            {
+              Update: {
+                TableName: 't',
+                Key: { pk: { S: 'USER#1' }, sk: { S: 'PROFILE' } },
+                UpdateExpression: 'SET x = :x',
+                ExpressionAttributeValues: { ':x': { S: 'y' } },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: 't',
+                Key: { pk: { S: 'C' }, sk: { S: 'C' } },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      expect(asked.map(({ target }) => target)).toEqual([
+        'TransactWriteItems',
+        'GetItem',
+        'GetItem',
+      ]);
+      expect(asked.slice(1).map(({ body }) => body)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Key: { pk: { S: 'EMAIL#a' }, sk: { S: 'EMAIL' } },
+            ConsistentRead: true,
+          }),
+          expect.objectContaining({
+            Key: { pk: { S: 'USER#1' }, sk: { S: 'PROFILE' } },
+            ConsistentRead: true,
+          }),
+        ]),
+      );
+    } finally {
+      client.destroy();
+      await close(server);
+    }
+  });
+});
