@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import type { ApiGatewayEvent, HttpApiEvent, RestApiEvent } from './lambda.js';
 
 /**
@@ -148,6 +149,60 @@ describe('handler', () => {
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it('answers 503 when DynamoDB is unreachable while the app starts; the next event starts it', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      createApp.mockRejectedValueOnce(new DatabaseUnavailableError('DynamoDB unavailable'));
+      createApp.mockResolvedValueOnce(fakeApp());
+      const first = await handler(v2('/health'), {});
+      expect(first).toEqual({
+        statusCode: 503,
+        headers: expect.objectContaining({
+          'content-type': expect.stringMatching(/^application\/json/),
+          'retry-after': '1',
+          'cache-control': 'no-store',
+        }),
+        body: expect.any(String),
+        isBase64Encoded: false,
+      });
+      expect(JSON.parse(first.body)).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: expect.any(String),
+      });
+      await expect(handler(v2('/health'), {})).resolves.toEqual(
+        expect.objectContaining({ statusCode: 200 }),
+      );
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it.each([
+    ['no event at all', undefined],
+    ['null', null],
+    ['a string', 'GET /health'],
+    ['an array', [v2('/health')]],
+    ['an empty object', {}],
+    ['an SQS event', { Records: [{ eventSource: 'aws:sqs', body: '{}' }] }],
+    ['a 2.0 event without requestContext', { ...v2('/x'), requestContext: undefined }],
+    ['a 2.0 event without rawPath', { ...v2('/x'), rawPath: undefined }],
+    ['a 2.0 event whose path is not a path', { ...v2('/x'), rawPath: 'health' }],
+    ['a 2.0 event without a method', { ...v2('/x'), requestContext: { http: {} } }],
+    ['a 2.0 event with a header that is not a string', { ...v2('/x'), headers: { host: 1 } }],
+    ['a 2.0 event with a body that is not a string', { ...v2('/x'), body: { a: 1 } }],
+    ['a 1.0 event without httpMethod', { ...v1('/x'), httpMethod: undefined }],
+    ['a 1.0 event with bad multiValueHeaders', { ...v1('/x'), multiValueHeaders: { a: 'b' } }],
+    ['an unknown payload version', { ...v2('/x'), version: '3.0' }],
+  ])('answers %s with 400 invalid_request, without starting the app', async (_case, event) => {
+    const result = await handler(event, {});
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({
+      error: 'invalid_request',
+      error_description: expect.any(String),
+    });
+    expect(createApp).not.toHaveBeenCalled();
   });
 
   it('close() closes the app, and the next event builds a new one', async () => {

@@ -27,7 +27,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
    */
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
     if (error instanceof Error) throw error;
-    if (error) throw new Error(String(error));
+    if (error) throw new Error('the bearer-token strategy failed', { cause: error });
     if (!user) {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
       throw new InvalidTokenError(expired ? 'the access token has expired' : undefined);
