@@ -4,7 +4,9 @@ import {
   type AttributeValue,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import type { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpHandlerOptions } from '@smithy/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
@@ -17,6 +19,11 @@ export { isUnavailable } from './outage.js';
 export interface DynamoDbClientOptions {
   readonly region: string;
   readonly endpoint?: string;
+  /**
+   * Every call may take PATIENT_MS: for local start-up only (table creation, warm-up), where a
+   * DynamoDB Local just started can take more than a second to answer its first requests.
+   */
+  readonly patient?: boolean;
 }
 
 /**
@@ -33,6 +40,36 @@ export const DYNAMODB_TIMEOUTS = {
   maxAttempts: 3,
   retryBaseDelayMs: 50,
 } as const;
+
+/** The longest wait for table administration, and for a patient client's calls. */
+export const PATIENT_MS = 30_000;
+
+/** Table administration: never on a request's path, and slow on a DynamoDB Local just started. */
+const ADMIN_OPERATIONS = new Set([
+  'CreateTable',
+  'DeleteTable',
+  'DescribeTable',
+  'UpdateTable',
+  'DescribeTimeToLive',
+  'UpdateTimeToLive',
+  'ListTables',
+]);
+
+/** NodeHttpHandler with the request timeout chosen per operation (DynamoDB names it in a header). */
+class PerOperationTimeoutHandler extends NodeHttpHandler {
+  constructor(
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+    private readonly alwaysPatient: boolean,
+  ) {
+    super(options);
+  }
+
+  override handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const patient = this.alwaysPatient || ADMIN_OPERATIONS.has(operation);
+    return super.handle(request, patient ? { ...options, requestTimeout: PATIENT_MS } : options);
+  }
+}
 
 /** The middleware that reads a transaction's items back; named so it can be found in the stack. */
 export const CONFIRM_TRANSACTIONS_MIDDLEWARE = 'confirmTransactionsLocally';
@@ -119,18 +156,21 @@ export function createDynamoDbClient(
     // DynamoDB Local on this machine accepts any credentials; any other endpoint (or AWS's own)
     // gets the SDK's credential chain, e.g. the Lambda role.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: DYNAMODB_TIMEOUTS.connectMs,
-      // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes
-      // and keeps waiting: a frozen DynamoDB (connections accepted by the kernel, never answered)
-      // then held every request for as long as the socket lived.
-      requestTimeout: DYNAMODB_TIMEOUTS.attemptMs,
-      throwOnRequestTimeout: true,
-      // Also bounds a stalled answer body, which requestTimeout (up to the headers) does not.
-      socketTimeout: DYNAMODB_TIMEOUTS.attemptMs,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-    }),
+    requestHandler: new PerOperationTimeoutHandler(
+      {
+        connectionTimeout: DYNAMODB_TIMEOUTS.connectMs,
+        // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes
+        // and keeps waiting: a frozen DynamoDB (connections accepted by the kernel, never
+        // answered) then held every request for as long as the socket lived.
+        requestTimeout: DYNAMODB_TIMEOUTS.attemptMs,
+        throwOnRequestTimeout: true,
+        // A backstop for a body that stalls after its headers, past which requestTimeout reaches.
+        socketTimeout: PATIENT_MS,
+        httpAgent: new HttpAgent(agentOptions),
+        httpsAgent: new HttpsAgent(agentOptions),
+      },
+      options.patient ?? false,
+    ),
   });
   client.middlewareStack.add(
     (next) => async (args) => {

@@ -1,6 +1,9 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AppConfig } from '../config/app-config.js';
 import { createDynamoDbClient } from './dynamodb.client.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb.js';
+import { keys } from './table.schema.js';
 import { ensureTable } from './table.setup.js';
 
 export interface PreparedDatabase {
@@ -12,7 +15,9 @@ export interface PreparedDatabase {
 
 /**
  * For local processes (the server, the CLI): uses DYNAMODB_ENDPOINT when set, otherwise starts
- * DynamoDB Local with its files under DATA_DIR; then creates the table if it is missing.
+ * DynamoDB Local with its files under DATA_DIR; then creates the table if it is missing and reads
+ * from it once. A DynamoDB Local just started takes a second or more over its first requests: they
+ * are made here, with patience, rather than by the app, whose calls give up after a second.
  */
 export async function prepareDatabase(config: AppConfig): Promise<PreparedDatabase> {
   let local: LocalDynamoDb | undefined;
@@ -20,9 +25,12 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
     local = await startLocalDynamoDb(config.dataDir);
     config = { ...config, dynamodb: { ...config.dynamodb, endpoint: local.endpoint } };
   }
-  const client = createDynamoDbClient(config.dynamodb);
+  const client = createDynamoDbClient({ ...config.dynamodb, patient: true });
   try {
     await ensureTable(client, config.dynamodb.tableName);
+    await client.send(
+      new GetItemCommand({ TableName: config.dynamodb.tableName, Key: marshall(keys.health()) }),
+    );
   } catch (error) {
     await local?.stop();
     throw error;
