@@ -185,8 +185,8 @@ function getInstance(): Promise<Instance> {
     // the variable, and those of the secret ones (signing keys, clients) quote no value.
     instance = undefined;
     console.error(
-      error instanceof ConfigError
-        ? `Cannot start: ${error.message}`
+      error instanceof ConfigError || isUnavailable(error)
+        ? `Cannot start: ${(error as Error).message}`
         : `Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     throw error;

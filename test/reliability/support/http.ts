@@ -86,5 +86,6 @@ export function call(
 
 /** The socket error code of a rejected call (ECONNREFUSED, ECONNRESET, …). */
 export function errorCode(error: unknown): string {
-  return String((error as { code?: unknown }).code ?? (error as Error).message);
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? code : String(message);
 }
