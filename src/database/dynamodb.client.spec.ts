@@ -64,6 +64,32 @@ describe('createDynamoDbClient', () => {
     }
   });
 
+  it('takes an answer that arrived in time while this process was busy, not a timeout', async () => {
+    const server = createHttpServer((_request, response) => {
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end('{}');
+      }, 100);
+    });
+    const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+    try {
+      await client.send(getItem()); // a connection to reuse
+      const answer = client.send(getItem());
+      // The event loop blocked past the attempt limit: the answer waits in the socket meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const until = Date.now() + DYNAMODB_TIMEOUTS.attemptMs + 300;
+      while (Date.now() < until) {
+        // busy
+      }
+      await expect(answer).resolves.toEqual(
+        expect.objectContaining({ $metadata: expect.anything() }),
+      );
+    } finally {
+      client.destroy();
+      await close(server);
+    }
+  });
+
   it("leaves a caller's mistake as the SDK's own error, without retrying", async () => {
     let requests = 0;
     const server = createHttpServer((_request, response) => {

@@ -27,14 +27,13 @@ export interface DynamoDbClientOptions {
 }
 
 /**
- * How long the service waits for DynamoDB. One attempt (connect, send, first byte of the answer)
- * gets ATTEMPT_TIMEOUT_MS; a call retries only while it can still end within CALL_BUDGET_MS (see
+ * How long the service waits for DynamoDB. One attempt (connect, send, the answer's headers) gets
+ * attemptMs; a call retries only while it can still end within callBudgetMs (see
  * DeadlineRetryStrategy), so a request that needs the database learns within about 1.5 s that it
  * is not there, and answers 503 instead of hanging. A call that takes a second is already far
  * outside DynamoDB's single-digit milliseconds, locally or in AWS.
  */
 export const DYNAMODB_TIMEOUTS = {
-  connectMs: 1_000,
   attemptMs: 1_000,
   callBudgetMs: 1_500,
   maxAttempts: 3,
@@ -55,19 +54,56 @@ const ADMIN_OPERATIONS = new Set([
   'ListTables',
 ]);
 
-/** NodeHttpHandler with the request timeout chosen per operation (DynamoDB names it in a header). */
-class PerOperationTimeoutHandler extends NodeHttpHandler {
+/**
+ * NodeHttpHandler with a time limit per attempt (connect, send, the answer's headers), chosen per
+ * operation (DynamoDB names it in a header).
+ *
+ * (The handler's requestTimeout alone only logs a warning, unless throwOnRequestTimeout is set:
+ * that is why a frozen DynamoDB, whose connections the kernel accepts, held requests for as long
+ * as their sockets lived.) The limit is kept here rather than with the handler's own
+ * connectionTimeout and requestTimeout, which decide
+ * by a timer alone: on a busy process the timer and an answer that has arrived both wait for the
+ * event loop, timers run first, and an answer that came in time was taken for a timeout. Here,
+ * when the time is up, the event loop first reads what the sockets hold (setImmediate runs after
+ * the poll phase), and gives up only if the answer is still missing.
+ */
+class AttemptTimeoutHandler extends NodeHttpHandler {
   constructor(
     options: ConstructorParameters<typeof NodeHttpHandler>[0],
-    private readonly alwaysPatient: boolean,
+    private readonly limitFor: (operation: string) => number,
   ) {
     super(options);
   }
 
-  override handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
+  override async handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const patient = this.alwaysPatient || ADMIN_OPERATIONS.has(operation);
-    return super.handle(request, patient ? { ...options, requestTimeout: PATIENT_MS } : options);
+    const limitMs = this.limitFor(operation);
+    const timeout = new AbortController();
+    let answered = false;
+    let timedOut = false;
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (answered) return;
+          timedOut = true;
+          timeout.abort();
+        }),
+      limitMs,
+    );
+    const caller = options.abortSignal as AbortSignal | undefined;
+    const abortSignal = caller ? AbortSignal.any([caller, timeout.signal]) : timeout.signal;
+    try {
+      return await super.handle(request, { ...options, abortSignal });
+    } catch (error) {
+      if (!timedOut) throw error;
+      throw Object.assign(new Error(`DynamoDB did not answer within ${limitMs} ms`), {
+        name: 'TimeoutError',
+        cause: error,
+      });
+    } finally {
+      answered = true;
+      clearTimeout(timer);
+    }
   }
 }
 
@@ -156,20 +192,17 @@ export function createDynamoDbClient(
     // DynamoDB Local on this machine accepts any credentials; any other endpoint (or AWS's own)
     // gets the SDK's credential chain, e.g. the Lambda role.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    requestHandler: new PerOperationTimeoutHandler(
+    requestHandler: new AttemptTimeoutHandler(
       {
-        connectionTimeout: DYNAMODB_TIMEOUTS.connectMs,
-        // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes
-        // and keeps waiting: a frozen DynamoDB (connections accepted by the kernel, never
-        // answered) then held every request for as long as the socket lived.
-        requestTimeout: DYNAMODB_TIMEOUTS.attemptMs,
-        throwOnRequestTimeout: true,
-        // A backstop for a body that stalls after its headers, past which requestTimeout reaches.
+        // A backstop for a body that stalls after its headers, past which the attempt limit reaches.
         socketTimeout: PATIENT_MS,
         httpAgent: new HttpAgent(agentOptions),
         httpsAgent: new HttpsAgent(agentOptions),
       },
-      options.patient ?? false,
+      (operation) =>
+        options.patient || ADMIN_OPERATIONS.has(operation)
+          ? PATIENT_MS
+          : DYNAMODB_TIMEOUTS.attemptMs,
     ),
   });
   client.middlewareStack.add(
