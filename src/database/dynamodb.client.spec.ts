@@ -36,7 +36,7 @@ describe('createDynamoDbClient', () => {
       const error: unknown = await client.send(getItem()).catch((e: unknown) => e);
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
-      expect(elapsed).toBeGreaterThanOrEqual(DYNAMODB_TIMEOUTS.attemptMs - 50);
+      expect(elapsed).toBeGreaterThanOrEqual(DYNAMODB_TIMEOUTS.silenceMs - 50);
       // Seconds of margin for a loaded machine; without throwOnRequestTimeout it never ended.
       expect(elapsed).toBeLessThan(DYNAMODB_TIMEOUTS.callBudgetMs + 1_500);
       // A timed-out attempt is not retried: it would end past the budget.
@@ -77,7 +77,7 @@ describe('createDynamoDbClient', () => {
       const answer = client.send(getItem());
       // The event loop blocked past the attempt limit: the answer waits in the socket meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const until = Date.now() + DYNAMODB_TIMEOUTS.attemptMs + 300;
+      const until = Date.now() + DYNAMODB_TIMEOUTS.silenceMs + 300;
       while (Date.now() < until) {
         // busy
       }
@@ -88,6 +88,77 @@ describe('createDynamoDbClient', () => {
       client.destroy();
       await close(server);
     }
+  });
+
+  describe('a database that is busy, not gone (it answers other calls meanwhile)', () => {
+    /** Answers GetItem for pk "slow" after 2.5 s, for "never" never, and the rest at once. */
+    function busyServer() {
+      return createHttpServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          const pk = (JSON.parse(body) as { Key?: { pk?: { S?: string } } }).Key?.pk?.S;
+          if (pk === 'never') return;
+          setTimeout(
+            () => {
+              response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+              response.end('{}');
+            },
+            pk === 'slow' ? 2_500 : 5,
+          );
+        });
+      });
+    }
+    const get = (pk: string) =>
+      new GetItemCommand({ TableName: 't', Key: { pk: { S: pk }, sk: { S: 'b' } } });
+
+    async function whileOthersAreAnswered<T>(
+      client: ReturnType<typeof createDynamoDbClient>,
+      work: Promise<T>,
+    ): Promise<PromiseSettledResult<T>> {
+      let running = true;
+      const others = (async () => {
+        while (running) {
+          await client.send(get('fast'));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const [settled] = await Promise.allSettled([work]);
+      running = false;
+      await others;
+      return settled;
+    }
+
+    it('waits past the silence limit for a slow answer', async () => {
+      const server = busyServer();
+      const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+      try {
+        const started = Date.now();
+        const settled = await whileOthersAreAnswered(client, client.send(get('slow')));
+        expect(settled.status).toBe('fulfilled');
+        expect(Date.now() - started).toBeGreaterThan(DYNAMODB_TIMEOUTS.silenceMs);
+      } finally {
+        client.destroy();
+        await close(server);
+      }
+    });
+
+    it('but not past the cap', async () => {
+      const server = busyServer();
+      const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
+      try {
+        const started = Date.now();
+        const settled = await whileOthersAreAnswered(client, client.send(get('never')));
+        const elapsed = Date.now() - started;
+        expect(settled.status).toBe('rejected');
+        expect((settled as PromiseRejectedResult).reason).toBeInstanceOf(DatabaseUnavailableError);
+        expect(elapsed).toBeGreaterThanOrEqual(DYNAMODB_TIMEOUTS.busyCapMs - 50);
+        expect(elapsed).toBeLessThan(DYNAMODB_TIMEOUTS.busyCapMs + 2_000);
+      } finally {
+        client.destroy();
+        await close(server);
+      }
+    }, 15_000);
   });
 
   it("leaves a caller's mistake as the SDK's own error, without retrying", async () => {

@@ -4,11 +4,9 @@ import {
   type AttributeValue,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { HttpRequest } from '@smithy/core/protocols';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { HttpHandlerOptions } from '@smithy/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { AttemptTimeoutHandler } from './attempt-timeout.handler.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { DeadlineRetryStrategy } from './deadline-retry.strategy.js';
 import { isUnavailable } from './outage.js';
@@ -27,14 +25,15 @@ export interface DynamoDbClientOptions {
 }
 
 /**
- * How long the service waits for DynamoDB. One attempt (connect, send, the answer's headers) gets
- * attemptMs; a call retries only while it can still end within callBudgetMs (see
- * DeadlineRetryStrategy), so a request that needs the database learns within about 1.5 s that it
- * is not there, and answers 503 instead of hanging. A call that takes a second is already far
- * outside DynamoDB's single-digit milliseconds, locally or in AWS.
+ * How long the service waits for DynamoDB. An attempt gives up once the database has been silent
+ * for silenceMs (nothing answered at all: down, frozen, unreachable), or after busyCapMs while it
+ * answers other calls (busy); see AttemptTimeoutHandler. A call retries only while it can still end
+ * within callBudgetMs (see DeadlineRetryStrategy), so a request that needs a database that is gone
+ * learns so within about 1.5 s and answers 503 instead of hanging.
  */
 export const DYNAMODB_TIMEOUTS = {
-  attemptMs: 1_000,
+  silenceMs: 1_000,
+  busyCapMs: 5_000,
   callBudgetMs: 1_500,
   maxAttempts: 3,
   retryBaseDelayMs: 50,
@@ -53,59 +52,6 @@ const ADMIN_OPERATIONS = new Set([
   'UpdateTimeToLive',
   'ListTables',
 ]);
-
-/**
- * NodeHttpHandler with a time limit per attempt (connect, send, the answer's headers), chosen per
- * operation (DynamoDB names it in a header).
- *
- * (The handler's requestTimeout alone only logs a warning, unless throwOnRequestTimeout is set:
- * that is why a frozen DynamoDB, whose connections the kernel accepts, held requests for as long
- * as their sockets lived.) The limit is kept here rather than with the handler's own
- * connectionTimeout and requestTimeout, which decide
- * by a timer alone: on a busy process the timer and an answer that has arrived both wait for the
- * event loop, timers run first, and an answer that came in time was taken for a timeout. Here,
- * when the time is up, the event loop first reads what the sockets hold (setImmediate runs after
- * the poll phase), and gives up only if the answer is still missing.
- */
-class AttemptTimeoutHandler extends NodeHttpHandler {
-  constructor(
-    options: ConstructorParameters<typeof NodeHttpHandler>[0],
-    private readonly limitFor: (operation: string) => number,
-  ) {
-    super(options);
-  }
-
-  override async handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const limitMs = this.limitFor(operation);
-    const timeout = new AbortController();
-    let answered = false;
-    let timedOut = false;
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (answered) return;
-          timedOut = true;
-          timeout.abort();
-        }),
-      limitMs,
-    );
-    const caller = options.abortSignal as AbortSignal | undefined;
-    const abortSignal = caller ? AbortSignal.any([caller, timeout.signal]) : timeout.signal;
-    try {
-      return await super.handle(request, { ...options, abortSignal });
-    } catch (error) {
-      if (!timedOut) throw error;
-      throw Object.assign(new Error(`DynamoDB did not answer within ${limitMs} ms`), {
-        name: 'TimeoutError',
-        cause: error,
-      });
-    } finally {
-      answered = true;
-      clearTimeout(timer);
-    }
-  }
-}
 
 /** The middleware that reads a transaction's items back; named so it can be found in the stack. */
 export const CONFIRM_TRANSACTIONS_MIDDLEWARE = 'confirmTransactionsLocally';
@@ -185,7 +131,7 @@ export function createDynamoDbClient(
     maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
     retryStrategy: new DeadlineRetryStrategy({
       maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
-      attemptTimeoutMs: DYNAMODB_TIMEOUTS.attemptMs,
+      attemptTimeoutMs: DYNAMODB_TIMEOUTS.silenceMs,
       budgetMs: DYNAMODB_TIMEOUTS.callBudgetMs,
       baseDelayMs: DYNAMODB_TIMEOUTS.retryBaseDelayMs,
     }),
@@ -201,8 +147,8 @@ export function createDynamoDbClient(
       },
       (operation) =>
         options.patient || ADMIN_OPERATIONS.has(operation)
-          ? PATIENT_MS
-          : DYNAMODB_TIMEOUTS.attemptMs,
+          ? { silenceMs: PATIENT_MS, capMs: PATIENT_MS }
+          : { silenceMs: DYNAMODB_TIMEOUTS.silenceMs, capMs: DYNAMODB_TIMEOUTS.busyCapMs },
     ),
   });
   client.middlewareStack.add(

@@ -1,0 +1,16 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { rmSync } from 'node:fs';
+rmSync('/tmp/rel/lag/d', { recursive: true, force: true });
+const port = 32000 + Math.floor(Math.random() * 1000);
+const server = spawn(process.execPath, ['--import', './lag-preload.js', 'dist/main.js'], { env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: '/tmp/rel/lag/d', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+let out = ''; server.stdout.on('data', c => out += c); server.stderr.on('data', c => { process.stderr.write(c); });
+while (!out.includes('listening')) await sleep(100);
+const base = `http://127.0.0.1:${port}`;
+const N = Number(process.argv[2] ?? 90);
+const t0 = Date.now();
+const res = await Promise.all(Array.from({ length: N }, (_, i) => fetch(base + '/user', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `b${i}-${Date.now()}@example.com`, password: 'correct horse battery staple' }) }).then(r => r.status)));
+console.log('statuses', res.reduce((m, s) => (m[s] = (m[s] ?? 0) + 1, m), {}), Date.now() - t0, 'ms');
+const warns = out.split('\n').filter(l => l.includes('unavailable')).map(l => { try { return JSON.parse(l).msg } catch { return l } });
+console.log(warns.slice(0, 5));
+server.kill('SIGTERM');
