@@ -26,10 +26,11 @@ import { tally } from './support/stats.js';
  */
 
 const USERS = 25;
-const SESSIONS_PER_USER = 12;
-const REGISTRATIONS = 90;
-/** The kill comes once this many registrations and refreshes are answered. */
-const KILL_AFTER = { registrations: 25, refreshes: 40 };
+const SESSIONS_PER_USER = 10;
+/** Registrations kept in flight, each answer followed by the next one. */
+const REGISTRATION_STREAMS = 60;
+/** Refreshes start once this many registrations are answered 201; the kill comes once this many refreshes are answered. */
+const KILL_AFTER = { registrations: 20, refreshes: 40 };
 const MIN_IN_FLIGHT = { registrations: 50, refreshes: 200 };
 
 const UNCONFIRMED = process.env.RELIABILITY_UNCONFIRMED_TRANSACTIONS === '1';
@@ -117,13 +118,15 @@ describe('a crash (kill -9 of the server and DynamoDB Local) in the middle of wr
     };
     const safety = setTimeout(kill, 60_000);
 
-    const registering = Array.from({ length: REGISTRATIONS }, () => {
-      const sent: Sent<string> = { what: uniqueEmail('crash-new') };
-      registrations.push(sent);
-      return settle(sent, api.register(sent.what), () => {
-        registered += 1;
-        if (registered === KILL_AFTER.registrations) releaseRefreshes();
-      });
+    const registering = Array.from({ length: REGISTRATION_STREAMS }, async () => {
+      while (!killed) {
+        const sent: Sent<string> = { what: uniqueEmail('crash-new') };
+        registrations.push(sent);
+        await settle(sent, api.register(sent.what), () => {
+          if (sent.answer?.status === 201) registered += 1;
+          if (registered === KILL_AFTER.registrations) releaseRefreshes();
+        });
+      }
     });
     await refreshesMayStart;
     const refreshing = sessions.map((tokens) => {
@@ -150,8 +153,11 @@ describe('a crash (kill -9 of the server and DynamoDB Local) in the middle of wr
     );
     expect(inFlightAtKill.registrations).toBeGreaterThanOrEqual(MIN_IN_FLIGHT.registrations);
     expect(inFlightAtKill.refreshes).toBeGreaterThanOrEqual(MIN_IN_FLIGHT.refreshes);
-    // Whatever was answered before the kill was a success: the crash is the only fault here.
-    expect(answered.filter((status) => status < 200 || status >= 300)).toEqual([]);
+    // Answered before the kill: successes, or 503 where DynamoDB Local (a couple of dozen
+    // transactions a second here) had more queued than it could answer in time. Nothing else.
+    expect(answered.filter((status) => !(status >= 200 && status < 300) && status !== 503)).toEqual(
+      [],
+    );
   }, 120_000);
 
   it('starts again on the same data', async () => {
