@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeConnectionsWhenAnswered } from './graceful-shutdown.js';
+import { prepareGracefulClose } from './graceful-shutdown.js';
 
 /** A real server and a keep-alive client: what `server.close()` waits for, with and without. */
-describe('closeConnectionsWhenAnswered', () => {
+describe('prepareGracefulClose', () => {
   function slowServer(): Server {
     // Long enough for close() to begin while the request is in flight.
     return createServer((_request, response) => setTimeout(() => response.end('done'), 300));
@@ -26,7 +27,7 @@ describe('closeConnectionsWhenAnswered', () => {
     });
   }
 
-  async function closeDuringRequest(server: Server, startClosing?: () => void) {
+  async function closeDuringRequest(server: Server, startClosing?: () => Promise<void>) {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const agent = new Agent({ keepAlive: true });
@@ -34,7 +35,7 @@ describe('closeConnectionsWhenAnswered', () => {
     const inFlight = get(port, agent);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
-    startClosing?.();
+    await startClosing?.();
     const closed = new Promise<number>((resolve) =>
       server.close(() => resolve(Date.now() - started)),
     );
@@ -46,7 +47,7 @@ describe('closeConnectionsWhenAnswered', () => {
 
   it('answers the request in flight with Connection: close, and the server closes at once', async () => {
     const server = slowServer();
-    const startClosing = closeConnectionsWhenAnswered(server);
+    const startClosing = prepareGracefulClose(server);
     const { answer, closedAfterMs } = await closeDuringRequest(server, startClosing);
     expect(answer).toEqual({ status: 200, connection: 'close', body: 'done' });
     expect(closedAfterMs).toBeLessThan(2_000);
@@ -58,5 +59,55 @@ describe('closeConnectionsWhenAnswered', () => {
     const { answer, closedAfterMs } = await closeDuringRequest(server);
     expect(answer.connection).toBe('keep-alive');
     expect(closedAfterMs).toBeGreaterThanOrEqual(2_500);
+  });
+
+  describe('connections made while the process was busy', () => {
+    /** A client in another process: 30 requests at once, then what became of them. */
+    const CLIENT = `
+      import http from 'node:http';
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 30 });
+      const results = {};
+      console.log('sending');
+      await Promise.all(Array.from({ length: 30 }, () => new Promise((resolve) => {
+        http.get({ host: '127.0.0.1', port: Number(process.argv[1]), agent }, (response) => {
+          response.resume();
+          response.on('end', () => { results.ok = (results.ok ?? 0) + 1; resolve(); });
+        }).on('error', (error) => { results[error.code] = (results[error.code] ?? 0) + 1; resolve(); });
+      })));
+      console.log(JSON.stringify(results));
+      agent.destroy();
+    `;
+
+    async function closeWhileBusy(startClosing?: () => Promise<void>, server = slowServer()) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, String(port)]);
+      let output = '';
+      await new Promise<void>((resolve) =>
+        client.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('sending')) resolve();
+        }),
+      );
+      // Busy: the client's connections complete in the kernel, none is accepted yet.
+      const until = Date.now() + 500;
+      while (Date.now() < until) {
+        // busy
+      }
+      await startClosing?.();
+      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => client.once('exit', resolve));
+      return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+    }
+
+    it('are accepted and answered before the listener closes', async () => {
+      const server = slowServer();
+      expect(await closeWhileBusy(prepareGracefulClose(server), server)).toEqual({ ok: 30 });
+    }, 15_000);
+
+    it('(without it, closing the listener resets them)', async () => {
+      const results = await closeWhileBusy();
+      expect(results.ECONNRESET).toBeGreaterThan(0);
+    }, 15_000);
   });
 });

@@ -3,7 +3,7 @@ import { createApp } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { JavaMissingError } from './database/local-dynamodb.js';
 import { prepareDatabase } from './database/prepare-database.js';
-import { closeConnectionsWhenAnswered } from './graceful-shutdown.js';
+import { prepareGracefulClose } from './graceful-shutdown.js';
 
 /** Past this, a shutdown that is still waiting gives up (exit 1) rather than hang. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     await local?.stop();
     throw error;
   });
-  const startClosing = closeConnectionsWhenAnswered(app.getHttpServer());
+  const startClosing = prepareGracefulClose(app.getHttpServer());
 
   // On SIGINT/SIGTERM: stop accepting connections, finish the requests in flight, close the app,
   // then stop DynamoDB Local (in a process group of its own, so Ctrl-C does not reach it first),
@@ -29,9 +29,8 @@ async function main(): Promise<void> {
       console.error(`Requests still in flight after ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    startClosing();
-    app
-      .close()
+    startClosing()
+      .then(() => app.close())
       .finally(() => local?.stop())
       .then(
         () => process.exit(0),
