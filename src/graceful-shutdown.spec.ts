@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareGracefulClose } from './graceful-shutdown.js';
 
 /** A real server and a keep-alive client: what `server.close()` waits for, with and without. */
@@ -109,5 +110,83 @@ describe('prepareGracefulClose', () => {
       const results = await closeWhileBusy();
       expect(results.ECONNRESET).toBeGreaterThan(0);
     }, 15_000);
+  });
+
+  describe('connections accepted whose request has not come in yet', () => {
+    /** 10 connections that send their request 300 ms after connecting. */
+    const CLIENT = `
+      import net from 'node:net';
+      const results = {};
+      const count = (key) => (results[key] = (results[key] ?? 0) + 1);
+      await Promise.all(Array.from({ length: 10 }, () => new Promise((resolve) => {
+        let answer = '';
+        const socket = net.connect(Number(process.argv[1]), '127.0.0.1', () => {
+          if (results.connected === undefined) console.log('connected');
+          count('connected');
+          setTimeout(() => socket.write('GET / HTTP/1.1\\r\\nHost: test\\r\\n\\r\\n'), 300);
+        });
+        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('error', (error) => { count(error.code); resolve(); });
+        socket.on('close', () => { if (answer.startsWith('HTTP/1.1 200')) count('ok'); resolve(); });
+      })));
+      console.log(JSON.stringify(results));
+    `;
+
+    async function closeBeforeRequests(startClosing?: () => Promise<void>, server = slowServer()) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, String(port)]);
+      let output = '';
+      await new Promise<void>((resolve) =>
+        client.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('connected')) resolve();
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50)); // all ten accepted
+      await startClosing?.();
+      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => client.once('exit', resolve));
+      const results = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<
+        string,
+        number
+      >;
+      return { connected: results.connected, ok: results.ok ?? 0 };
+    }
+
+    it('get their request answered', async () => {
+      const server = slowServer();
+      expect(await closeBeforeRequests(prepareGracefulClose(server), server)).toEqual({
+        connected: 10,
+        ok: 10,
+      });
+    }, 15_000);
+
+    it('a connection that sends nothing is closed after a second; Node alone waits for it forever', async () => {
+      /** Milliseconds until the server has closed, or undefined if still open after 4 s. */
+      const timed = async (prepare: boolean): Promise<number | undefined> => {
+        const server = createServer((_request, response) => response.end());
+        const startClosing = prepare ? prepareGracefulClose(server) : undefined;
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        const silent = connect(port, '127.0.0.1');
+        silent.on('error', () => undefined);
+        await new Promise((resolve) => silent.once('connect', resolve));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const started = Date.now();
+        try {
+          await startClosing?.();
+          const closed = new Promise<number>((resolve) =>
+            server.close(() => resolve(Date.now() - started)),
+          );
+          return await Promise.race([closed, sleep(4_000).then(() => undefined)]);
+        } finally {
+          silent.destroy();
+        }
+      };
+      expect(await timed(true)).toBeLessThan(2_500);
+      // (server.close() stops the timer that would enforce headersTimeout on it)
+      expect(await timed(false)).toBeUndefined();
+    }, 20_000);
   });
 });

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
       .then(() => app.close())
       .finally(() => local?.stop())
       .then(
-        () => process.exit(0),
+        () => {
+          console.log('Stopped: requests answered, DynamoDB Local stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           console.error(error);
           process.exit(1);

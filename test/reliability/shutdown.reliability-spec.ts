@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Api, uniqueEmail } from './support/flows.js';
 import { errorCode, type Answer } from './support/http.js';
 import {
+  acceptQueue,
   baseEnv,
   freePort,
   isAlive,
@@ -83,7 +84,10 @@ async function stopUnderLoad(
     ...Array.from({ length: SIGN_INS }, () => track(api.passwordGrant(email))),
     ...Array.from({ length: REGISTRATIONS }, () => track(api.register(uniqueEmail('shutdown')))),
   ];
-  await sleep(150); // sent, and argon2 keeps most of them busy for a while yet
+  // In flight means taken in by the server: a busy process accepts queued connections slowly,
+  // and those still queued in the kernel when the listener closes are reset, as with any server.
+  await sleep(100);
+  while (acceptQueue(port) > 0) await sleep(20);
   const inFlightAtSignal = requests.length - answered;
   const signalledAt = performance.now();
   signal();
@@ -110,7 +114,7 @@ async function stopUnderLoad(
   };
 }
 
-function expectGraceful(stop: Stop, what: string): void {
+function expectGraceful(stop: Stop, what: string, exits: (number | NodeJS.Signals)[] = [0]): void {
   const statuses = stop.answers.map((answer) =>
     typeof answer === 'string' ? answer : answer.status,
   );
@@ -125,7 +129,7 @@ function expectGraceful(stop: Stop, what: string): void {
   // New connections were refused while those were still being answered.
   expect(stop.refusedAfterMs).toBeDefined();
   expect(stop.refusedAfterMs ?? Infinity).toBeLessThan(stop.lastAnswerAfterMs);
-  expect(stop.exit).toEqual({ code: 0, signal: null, afterMs: expect.any(Number) });
+  expect(exits).toContain(stop.exit.code ?? stop.exit.signal);
   expect(stop.exit.afterMs).toBeLessThan(EXIT_WITHIN_MS);
 }
 
@@ -163,6 +167,7 @@ describe('stopping the local server', () => {
       process.kill(server.pid, 'SIGTERM'),
     );
     expectGraceful(stop, 'SIGTERM');
+    expect(server.output()).toMatch(/^Stopped: requests answered, DynamoDB Local stopped$/m);
     // It stopped DynamoDB Local before exiting.
     expect(isAlive(java.pid)).toBe(false);
   }, 180_000);
@@ -187,8 +192,11 @@ describe('stopping the local server', () => {
     const stop = await stopUnderLoad(base, port, email, npm, () =>
       process.kill(-npm.pid, 'SIGINT'),
     );
-    console.log(npm.output().slice(-3000));
-    expectGraceful(stop, 'Ctrl-C to npm start');
+    // npm's `sh -c` received the Ctrl-C too: once the server has exited 0 it re-raises it, so npm
+    // ends by SIGINT, as an interrupted command should. The server's own exit is the "Stopped" line
+    // it prints right before exit(0).
+    expectGraceful(stop, 'Ctrl-C to npm start', [0, 'SIGINT']);
+    expect(npm.output()).toMatch(/^Stopped: requests answered, DynamoDB Local stopped$/m);
     expect(isAlive(java.pid)).toBe(false);
     // Nothing of it is left behind, in its group or out of it.
     expect(processGroup(npm.pid)).toEqual([]);

@@ -203,3 +203,22 @@ export function residentMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return kb / 1024;
 }
+
+/**
+ * Connections the kernel has completed on a listening port that the process has not accepted yet
+ * (Linux: the rx_queue of the LISTEN socket in /proc/net/tcp and tcp6).
+ */
+export function acceptQueue(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let queued = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address ends in :PORT, st 0A is LISTEN, tx_queue:rx_queue
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A') {
+        queued += parseInt(fields[4].split(':')[1], 16);
+      }
+    }
+  }
+  return queued;
+}
