@@ -154,7 +154,11 @@ describe('handler', () => {
   it('answers 503 when DynamoDB is unreachable while the app starts; the next event starts it', async () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      createApp.mockRejectedValueOnce(new DatabaseUnavailableError('DynamoDB unavailable'));
+      createApp.mockRejectedValueOnce(
+        new DatabaseUnavailableError(
+          'DynamoDB unavailable (TimeoutError: no answer within 1000 ms)',
+        ),
+      );
       createApp.mockResolvedValueOnce(fakeApp());
       const first = await handler(v2('/health'), {});
       expect(first).toEqual({
@@ -171,6 +175,10 @@ describe('handler', () => {
         error: 'temporarily_unavailable',
         error_description: expect.any(String),
       });
+      // One line that says why, without a stack.
+      expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
+        'Cannot start: DynamoDB unavailable (TimeoutError: no answer within 1000 ms)',
+      ]);
       await expect(handler(v2('/health'), {})).resolves.toEqual(
         expect.objectContaining({ statusCode: 200 }),
       );

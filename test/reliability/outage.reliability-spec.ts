@@ -2,11 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoDbClient } from '../../src/database/dynamodb.client.js';
+import { waitUntilServingReads } from './support/dynamodb.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../src/database/local-dynamodb.js';
-import { keys } from '../../src/database/table.schema.js';
 import { describeAnswer, Api, tokensOf, uniqueEmail, type Tokens } from './support/flows.js';
 import type { Answer } from './support/http.js';
 import { isAlive, startServer, waitUntilGone, type ServerProcess } from './support/processes.js';
@@ -183,19 +180,7 @@ describe('a DynamoDB outage under a running server', () => {
     const listeningAt = performance.now();
     // DynamoDB Local answers HTTP before it serves data: on a busy machine its first read, which
     // opens the data on disk, can take seconds. The database is back when it serves a read.
-    const probe = createDynamoDbClient({
-      region: 'us-east-1',
-      endpoint: db.endpoint,
-      patient: true,
-    });
-    await probe.send(
-      new GetItemCommand({
-        TableName: 'outage',
-        Key: marshall(keys.health()),
-        ConsistentRead: true,
-      }),
-    );
-    probe.destroy();
+    await waitUntilServingReads(db.endpoint, 'outage');
     const answeringAt = performance.now();
     let recoveredAt: number | undefined;
     const rounds: string[] = [];
