@@ -156,7 +156,7 @@ describe('handler', () => {
     try {
       createApp.mockRejectedValueOnce(
         new DatabaseUnavailableError(
-          'DynamoDB unavailable (TimeoutError: no answer within 1000 ms)',
+          'DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
         ),
       );
       createApp.mockResolvedValueOnce(fakeApp());
@@ -177,7 +177,7 @@ describe('handler', () => {
       });
       // One line that says why, without a stack.
       expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
-        'Cannot start: DynamoDB unavailable (TimeoutError: no answer within 1000 ms)',
+        'Cannot start: DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
       ]);
       await expect(handler(v2('/health'), {})).resolves.toEqual(
         expect.objectContaining({ statusCode: 200 }),

@@ -169,8 +169,8 @@ export function createDynamoDbClient(
         return await next(args);
       } catch (error) {
         if (isUnavailable(error)) {
-          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          throw new DatabaseUnavailableError(`DynamoDB unavailable (${reason})`, { cause: error });
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new DatabaseUnavailableError(`DynamoDB unavailable: ${reason}`, { cause: error });
         }
         throw error;
       }

@@ -1,57 +1,13 @@
-import {
-  GetItemCommand,
-  PutItemCommand,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AppConfig } from '../config/app-config.js';
 import { createDynamoDbClient } from './dynamodb.client.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb.js';
-import { keys } from './table.schema.js';
-import { ensureTable } from './table.setup.js';
+import { ensureTable, warmUp } from './table.setup.js';
 
 export interface PreparedDatabase {
   /** The configuration with the endpoint actually in use. */
   readonly config: AppConfig;
   /** The DynamoDB Local started for this process, to stop when done. */
   readonly local?: LocalDynamoDb;
-}
-
-/**
- * One request of each kind the app makes (a read, a put, a transaction, an update), so that a
- * DynamoDB Local just started has its slow first time behind it. The writes are conditional on an
- * item that never exists, so they fail and write nothing.
- */
-async function warmUp(client: DynamoDBClient, table: string): Promise<void> {
-  const key = marshall(keys.health());
-  const never = 'attribute_exists(pk)';
-  const failed = () => undefined;
-  await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
-  await client
-    .send(new PutItemCommand({ TableName: table, Item: key, ConditionExpression: never }))
-    .catch(failed);
-  await client
-    .send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          { ConditionCheck: { TableName: table, Key: key, ConditionExpression: never } },
-        ],
-      }),
-    )
-    .catch(failed);
-  await client
-    .send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: key,
-        UpdateExpression: 'SET warm = :true',
-        ConditionExpression: never,
-        ExpressionAttributeValues: marshall({ ':true': true }),
-      }),
-    )
-    .catch(failed);
 }
 
 /**
