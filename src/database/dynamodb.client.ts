@@ -1,18 +1,14 @@
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  type AttributeValue,
-  type TransactWriteItemsCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { AttemptTimeoutHandler } from './attempt-timeout.handler.js';
+import {
+  confirmTransactions,
+  confirmTransactionsOptions,
+} from './confirm-transactions.middleware.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { DeadlineRetryStrategy } from './deadline-retry.strategy.js';
-import { isUnavailable } from './outage.js';
-import { TABLE_SCHEMA } from './table.schema.js';
-
-export { isUnavailable } from './outage.js';
+import { isUnavailable, sameRealmError } from './outage.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;
@@ -53,9 +49,6 @@ const ADMIN_OPERATIONS = new Set([
   'ListTables',
 ]);
 
-/** The middleware that reads a transaction's items back; named so it can be found in the stack. */
-export const CONFIRM_TRANSACTIONS_MIDDLEWARE = 'confirmTransactionsLocally';
-
 export function isLoopback(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
   const host = new URL(endpoint).hostname;
@@ -79,38 +72,6 @@ export class DynamoDbRequestCounter {
   reset(): void {
     this.counts.clear();
   }
-}
-
-/**
- * Node's socket errors come from Node's own realm, which is not the code's when it runs in a vm
- * context (as under jest): there they are not `instanceof Error`, and the SDK's retry middleware
- * replaces such a value with a new Error that keeps only its message, losing the `code` that says
- * "connection refused". A copy made here keeps name, code and cause.
- */
-function sameRealmError(error: unknown): unknown {
-  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
-  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
-  return Object.assign(new Error(String(message), { cause: error }), {
-    ...(typeof name === 'string' ? { name } : {}),
-    ...(typeof code === 'string' ? { code } : {}),
-  });
-}
-
-type Key = Record<string, AttributeValue>;
-
-/** The table and key of every item a transaction writes (puts, updates and deletes). */
-function writtenItems(input: TransactWriteItemsCommandInput): { table: string; key: Key }[] {
-  const { partitionKey, sortKey } = TABLE_SCHEMA;
-  return (input.TransactItems ?? []).flatMap((item) => {
-    if (item.Put?.Item && item.Put.TableName) {
-      const { [partitionKey]: pk, [sortKey]: sk } = item.Put.Item;
-      return pk && sk
-        ? [{ table: item.Put.TableName, key: { [partitionKey]: pk, [sortKey]: sk } }]
-        : [];
-    }
-    const write = item.Update ?? item.Delete;
-    return write?.Key && write.TableName ? [{ table: write.TableName, key: write.Key }] : [];
-  });
 }
 
 /**
@@ -177,33 +138,7 @@ export function createDynamoDbClient(
     },
     { step: 'initialize', name: 'unavailableToServiceError' },
   );
-  if (local) {
-    // DynamoDB Local can acknowledge a TransactWriteItems before the write is on disk: killed right
-    // after the answer it lost some, while a strongly consistent read of the items before answering
-    // lost none (shared/DESIGN.md, "Machine facts"). Real DynamoDB is durable on answer.
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'TransactWriteItemsCommand') {
-          const items = writtenItems(args.input as TransactWriteItemsCommandInput);
-          await Promise.all(
-            items.map(({ table, key }) =>
-              client.send(
-                new GetItemCommand({
-                  TableName: table,
-                  Key: key,
-                  ConsistentRead: true,
-                  ProjectionExpression: '#pk',
-                  ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
-                }),
-              ),
-            ),
-          );
-        }
-        return result;
-      },
-      { step: 'initialize', name: CONFIRM_TRANSACTIONS_MIDDLEWARE },
-    );
-  }
+  // DynamoDB Local can acknowledge a transaction before it is on disk; real DynamoDB cannot.
+  if (local) client.middlewareStack.add(confirmTransactions(client), confirmTransactionsOptions);
   return client;
 }

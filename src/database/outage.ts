@@ -19,3 +19,18 @@ export function isUnavailable(error: unknown): boolean {
   const sdkError = error as SdkError;
   return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }
+
+/**
+ * Node's socket errors come from Node's own realm, which is not the code's when it runs in a vm
+ * context (as under jest): there they are not `instanceof Error`, and the SDK's retry middleware
+ * replaces such a value with a new Error that keeps only its message, losing the `code` that says
+ * "connection refused". A copy made here keeps name, code and cause.
+ */
+export function sameRealmError(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+  return Object.assign(new Error(String(message), { cause: error }), {
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  });
+}

@@ -3,10 +3,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  CONFIRM_TRANSACTIONS_MIDDLEWARE,
-  createDynamoDbClient,
-} from '../../src/database/dynamodb.client.js';
+import { CONFIRM_TRANSACTIONS_MIDDLEWARE } from '../../src/database/confirm-transactions.middleware.js';
+import { createDynamoDbClient } from '../../src/database/dynamodb.client.js';
 import { KEY_PREFIX } from '../../src/database/table.schema.js';
 import { Api, tokensOf, uniqueEmail, type Tokens } from './support/flows.js';
 import type { Answer } from './support/http.js';
