@@ -31,5 +31,13 @@ export default {
       globalSetup: '<rootDir>/test/setup/global-setup.js',
       globalTeardown: '<rootDir>/test/setup/global-teardown.js',
     },
+    {
+      // Not part of `npm test`: `npm run test:reliability` (real processes, faults, a soak).
+      ...common,
+      displayName: 'reliability',
+      roots: ['<rootDir>/test/reliability'],
+      testMatch: ['**/*.reliability-spec.ts'],
+      globalSetup: '<rootDir>/test/reliability/support/global-setup.js',
+    },
   ],
 };

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import type { ApiGatewayEvent, HttpApiEvent, RestApiEvent } from './lambda.js';
 
 /**
@@ -11,6 +12,13 @@ import type { ApiGatewayEvent, HttpApiEvent, RestApiEvent } from './lambda.js';
 const createApp = jest.fn<(config: unknown) => Promise<unknown>>();
 jest.unstable_mockModule('./app.setup.js', () => ({ createApp }));
 const { handler, normalizeEvent, close } = await import('./lambda.js');
+
+/** The module as a new container loads it: its init phase reads the environment of that moment. */
+async function newContainer(): Promise<typeof import('./lambda.js')> {
+  jest.resetModules();
+  jest.unstable_mockModule('./app.setup.js', () => ({ createApp }));
+  return import('./lambda.js');
+}
 
 /** An express-like app answering every request with its method and URL. */
 function fakeApp() {
@@ -108,10 +116,12 @@ describe('handler', () => {
     expect(createApp).toHaveBeenCalledTimes(1);
   });
 
-  it('reads the configuration from the environment when the first event arrives', async () => {
+  it("reads the configuration from the container's environment", async () => {
     createApp.mockResolvedValue(fakeApp());
     process.env.TABLE_NAME = 'table-from-env';
-    await handler(v2('/'), {});
+    const container = await newContainer();
+    await container.handler(v2('/'), {});
+    await container.close();
     expect(createApp).toHaveBeenCalledWith(
       expect.objectContaining({
         dynamodb: expect.objectContaining({ tableName: 'table-from-env' }),
@@ -122,13 +132,30 @@ describe('handler', () => {
   it('fails an event when the configuration is bad, in one line that shows no value', async () => {
     const secret = 'not-json-but-secret-material';
     process.env.JWT_SIGNING_KEYS = secret;
+    const container = await newContainer();
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      await expect(handler(v2('/health'), {})).rejects.toThrow('JWT_SIGNING_KEYS');
+      await expect(container.handler(v2('/health'), {})).rejects.toThrow('JWT_SIGNING_KEYS');
       expect(logged).toHaveBeenCalledTimes(1);
       const line = String(logged.mock.calls[0][0]);
       expect(line).toMatch(/^Cannot start: JWT_SIGNING_KEYS/);
       expect(line).not.toContain(secret);
+      expect(createApp).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('resolves the SecureString parameters the environment names before it builds the app', async () => {
+    // A name that is not a parameter path fails before any AWS request: proof the handler sends
+    // its environment through the SSM resolver (aws-parameters.spec.ts covers the reading).
+    process.env.JWT_SIGNING_KEYS_PARAMETER = 'not a path';
+    const container = await newContainer();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(container.handler(v2('/health'), {})).rejects.toThrow(
+        'JWT_SIGNING_KEYS_PARAMETER must be an SSM parameter path',
+      );
       expect(createApp).not.toHaveBeenCalled();
     } finally {
       logged.mockRestore();
@@ -148,6 +175,68 @@ describe('handler', () => {
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it('answers 503 when DynamoDB is unreachable while the app starts; the next event starts it', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      createApp.mockRejectedValueOnce(
+        new DatabaseUnavailableError(
+          'DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
+        ),
+      );
+      createApp.mockResolvedValueOnce(fakeApp());
+      const first = await handler(v2('/health'), {});
+      expect(first).toEqual({
+        statusCode: 503,
+        headers: expect.objectContaining({
+          'content-type': expect.stringMatching(/^application\/json/),
+          'retry-after': '1',
+          'cache-control': 'no-store',
+        }),
+        body: expect.any(String),
+        isBase64Encoded: false,
+      });
+      expect(JSON.parse(first.body)).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: expect.any(String),
+      });
+      // One line that says why, without a stack.
+      expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
+        'Cannot start: DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
+      ]);
+      await expect(handler(v2('/health'), {})).resolves.toEqual(
+        expect.objectContaining({ statusCode: 200 }),
+      );
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it.each([
+    ['no event at all', undefined],
+    ['null', null],
+    ['a string', 'GET /health'],
+    ['an array', [v2('/health')]],
+    ['an empty object', {}],
+    ['an SQS event', { Records: [{ eventSource: 'aws:sqs', body: '{}' }] }],
+    ['a 2.0 event without requestContext', { ...v2('/x'), requestContext: undefined }],
+    ['a 2.0 event without rawPath', { ...v2('/x'), rawPath: undefined }],
+    ['a 2.0 event whose path is not a path', { ...v2('/x'), rawPath: 'health' }],
+    ['a 2.0 event without a method', { ...v2('/x'), requestContext: { http: {} } }],
+    ['a 2.0 event with a header that is not a string', { ...v2('/x'), headers: { host: 1 } }],
+    ['a 2.0 event with a body that is not a string', { ...v2('/x'), body: { a: 1 } }],
+    ['a 1.0 event without httpMethod', { ...v1('/x'), httpMethod: undefined }],
+    ['a 1.0 event with bad multiValueHeaders', { ...v1('/x'), multiValueHeaders: { a: 'b' } }],
+    ['an unknown payload version', { ...v2('/x'), version: '3.0' }],
+  ])('answers %s with 400 invalid_request, without starting the app', async (_case, event) => {
+    const result = await handler(event, {});
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({
+      error: 'invalid_request',
+      error_description: expect.any(String),
+    });
+    expect(createApp).not.toHaveBeenCalled();
   });
 
   it('close() closes the app, and the next event builds a new one', async () => {

@@ -3,14 +3,18 @@ import { configure as serverlessExpress } from '@codegenie/serverless-express';
 import type { INestApplication } from '@nestjs/common';
 import type { RequestListener } from 'node:http';
 import { createApp } from './app.setup.js';
+import { prefetchAwsParameters } from './config/aws-parameters.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { isUnavailable } from './database/outage.js';
 
 /**
  * The Lambda entry point: the same Nest application as the local server (app.setup.ts), behind
  * `@codegenie/serverless-express`, which turns API Gateway events into Node requests and the
  * responses back into API Gateway results. It serves HTTP API (payload 2.0) and REST API (payload
- * 1.0) events. Nothing happens at import time; the first event builds the app and later events in
- * the same container reuse it.
+ * 1.0) events. At import time (Lambda's init phase) it only starts reading the SecureString
+ * parameters the environment names; the first event builds the app and later events in the same
+ * container reuse it. Whatever arrives gets an answer: an event of another shape a 400,
+ * DynamoDB unreachable while the app is built a 503 (and the next event builds it again).
  */
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event this file reads or rewrites. */
@@ -53,6 +57,75 @@ export interface ApiGatewayResult {
 
 type Proxy = (event: ApiGatewayEvent, context: object) => Promise<ApiGatewayResult>;
 
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isOptional = (value: unknown, check: (value: unknown) => boolean): boolean =>
+  value === undefined || value === null || check(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isPath = (value: unknown): boolean => isString(value) && value.startsWith('/');
+const isStringMap = (value: unknown): boolean =>
+  isObject(value) && Object.values(value).every((entry) => entry === undefined || isString(entry));
+const isStringListMap = (value: unknown): boolean =>
+  isObject(value) &&
+  Object.values(value).every((entry) => Array.isArray(entry) && entry.every(isString));
+
+/**
+ * Why an event is not an API Gateway proxy event this handler can serve, or undefined when it is:
+ * only the fields serverless-express reads are checked, and only for their types.
+ */
+export function eventProblem(event: unknown): string | undefined {
+  if (!isObject(event) || !isObject(event.requestContext)) {
+    return 'not an API Gateway proxy event: requestContext is missing';
+  }
+  const common =
+    isOptional(event.headers, isStringMap) &&
+    isOptional(event.body, isString) &&
+    isOptional(event.isBase64Encoded, (value) => typeof value === 'boolean');
+  if (event.version === '2.0') {
+    const http = event.requestContext.http;
+    const valid =
+      common &&
+      isPath(event.rawPath) &&
+      isOptional(event.rawQueryString, isString) &&
+      isOptional(event.cookies, (value) => Array.isArray(value) && value.every(isString)) &&
+      isObject(http) &&
+      isString(http.method);
+    return valid ? undefined : 'not an HTTP API (payload 2.0) event: rawPath or method is missing';
+  }
+  if (event.version === undefined || event.version === '1.0') {
+    const valid =
+      common &&
+      isPath(event.path) &&
+      isString(event.httpMethod) &&
+      isOptional(event.multiValueHeaders, isStringListMap) &&
+      isOptional(event.queryStringParameters, isStringMap) &&
+      isOptional(event.multiValueQueryStringParameters, isStringListMap) &&
+      isOptional(event.pathParameters, isStringMap);
+    return valid ? undefined : 'not a REST API (payload 1.0) event: path or httpMethod is missing';
+  }
+  return `unsupported API Gateway payload version ${JSON.stringify(event.version)}`;
+}
+
+/** An error answer made here, shaped as the app's exception filter shapes its own. */
+function errorResult(
+  statusCode: number,
+  error: string,
+  description: string,
+  headers: Readonly<Record<string, string>> = {},
+): ApiGatewayResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+      ...headers,
+    },
+    body: JSON.stringify({ error, error_description: description }),
+    isBase64Encoded: false,
+  };
+}
+
 function isHttpApiEvent(event: ApiGatewayEvent): event is HttpApiEvent {
   return event.version === '2.0';
 }
@@ -84,6 +157,9 @@ export function normalizeEvent(event: ApiGatewayEvent): ApiGatewayEvent {
   return { ...event, path: withoutPrefix(event.path, stage), pathParameters };
 }
 
+/** The environment with its `<NAME>_PARAMETER` secrets resolved: read from SSM once per container. */
+const environment = prefetchAwsParameters(process.env);
+
 interface Instance {
   readonly app: INestApplication;
   readonly serve: Proxy;
@@ -91,7 +167,7 @@ interface Instance {
 
 async function bootstrap(): Promise<Instance> {
   // Read once per container; a bad value fails the first event with a message naming the variable.
-  const config = loadConfig(process.env);
+  const config = loadConfig(await environment());
   const app = await createApp(config);
   const serve: unknown = serverlessExpress({
     app: app.getHttpAdapter().getInstance() as RequestListener,
@@ -114,8 +190,8 @@ function getInstance(): Promise<Instance> {
     // the variable, and those of the secret ones (signing keys, clients) quote no value.
     instance = undefined;
     console.error(
-      error instanceof ConfigError
-        ? `Cannot start: ${error.message}`
+      error instanceof ConfigError || isUnavailable(error)
+        ? `Cannot start: ${(error as Error).message}`
         : `Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     throw error;
@@ -132,7 +208,24 @@ export async function close(): Promise<void> {
 }
 
 /** The Lambda handler (`dist-lambda/lambda.handler` in serverless.yml). */
-export async function handler(event: ApiGatewayEvent, context: object): Promise<ApiGatewayResult> {
-  const { serve } = await getInstance();
-  return serve(normalizeEvent(event), context);
+export async function handler(event: unknown, context: object): Promise<ApiGatewayResult> {
+  const problem = eventProblem(event);
+  if (problem) return errorResult(400, 'invalid_request', problem);
+  let serve: Proxy;
+  try {
+    ({ serve } = await getInstance());
+  } catch (error) {
+    // DynamoDB down while the app starts (it upserts the bootstrap clients): this event gets the
+    // 503 any request would, and the next one builds the app again.
+    if (isUnavailable(error)) {
+      return errorResult(
+        503,
+        'temporarily_unavailable',
+        'the service is temporarily unavailable; try again shortly',
+        { 'retry-after': '1' },
+      );
+    }
+    throw error;
+  }
+  return serve(normalizeEvent(event as ApiGatewayEvent), context);
 }

@@ -9,8 +9,9 @@ import { createTestApp } from './setup/test-app.js';
 /**
  * Local data is kept on disk under DATA_DIR: registrations acknowledged with 201 are there after
  * DynamoDB Local is killed (as in a crash) and started again on the same folder. (DynamoDB Local
- * can acknowledge a transaction a moment before it is on disk; the users repository reads the
- * item back locally to close that window, which this test cannot time precisely enough to catch.)
+ * can acknowledge a transaction a moment before it is on disk; the DynamoDB client reads the items
+ * back locally to close that window. test/reliability/crash.reliability-spec.ts kills the server
+ * and DynamoDB Local with writes in flight, and can be run without that read to see it matter.)
  */
 describe('local data survives a crash of DynamoDB Local', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'durability-'));

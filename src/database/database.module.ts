@@ -2,8 +2,8 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseHealth } from './database.health.js';
-import { CONFIRM_TRANSACTIONS, TABLE_NAME } from './database.tokens.js';
-import { createDynamoDbClient, DynamoDbRequestCounter, isLoopback } from './dynamodb.client.js';
+import { TABLE_NAME } from './database.tokens.js';
+import { createDynamoDbClient, DynamoDbRequestCounter } from './dynamodb.client.js';
 
 @Global()
 @Module({
@@ -21,19 +21,8 @@ import { createDynamoDbClient, DynamoDbRequestCounter, isLoopback } from './dyna
       inject: [AppConfig],
       useFactory: (config: AppConfig) => config.dynamodb.tableName,
     },
-    {
-      provide: CONFIRM_TRANSACTIONS,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => isLoopback(config.dynamodb.endpoint),
-    },
   ],
-  exports: [
-    DynamoDBClient,
-    DynamoDbRequestCounter,
-    DatabaseHealth,
-    TABLE_NAME,
-    CONFIRM_TRANSACTIONS,
-  ],
+  exports: [DynamoDBClient, DynamoDbRequestCounter, DatabaseHealth, TABLE_NAME],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DynamoDBClient) private readonly client: DynamoDBClient) {}

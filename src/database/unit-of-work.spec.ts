@@ -1,5 +1,4 @@
 import {
-  GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   type DynamoDBClient,
@@ -55,7 +54,7 @@ function fill(work: DynamoDbUnitOfWork, onConditionFailed?: (stored: unknown) =>
 describe('DynamoDbUnitOfWork', () => {
   it('commits every write in one TransactWriteItems', async () => {
     const { db, sent } = client();
-    const work = new DynamoDbUnitOfWork(db, false);
+    const work = new DynamoDbUnitOfWork(db);
     fill(work);
     await work.commit();
     expect(sent).toHaveLength(1);
@@ -64,24 +63,12 @@ describe('DynamoDbUnitOfWork', () => {
     expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'Delete', 'Update']);
   });
 
-  it('on DynamoDB Local, then reads the item it put, strongly consistent', async () => {
-    const { db, sent } = client();
-    const work = new DynamoDbUnitOfWork(db, true);
-    fill(work);
-    await work.commit();
-    expect(sent[1]).toBeInstanceOf(GetItemCommand);
-    expect((sent[1] as GetItemCommand).input).toMatchObject({
-      Key: marshall({ pk: 'SESSION#s', sk: 'SESSION' }),
-      ConsistentRead: true,
-    });
-  });
-
   it('tries again when another transaction on the same items cancelled it', async () => {
     const conflict = () => {
       throw cancelled('None', 'None', 'TransactionConflict');
     };
     const { db, sent } = client(conflict, conflict);
-    const work = new DynamoDbUnitOfWork(db, false);
+    const work = new DynamoDbUnitOfWork(db);
     fill(work);
     await work.commit();
     expect(sent).toHaveLength(3);
@@ -91,7 +78,7 @@ describe('DynamoDbUnitOfWork', () => {
     const { db } = client(() => {
       throw cancelled('None', 'None', 'ConditionalCheckFailed');
     });
-    const work = new DynamoDbUnitOfWork(db, false);
+    const work = new DynamoDbUnitOfWork(db);
     const stored: unknown[] = [];
     fill(work, (item) => {
       stored.push(item);
@@ -103,7 +90,7 @@ describe('DynamoDbUnitOfWork', () => {
 
   it('commits once, and takes no writes after', async () => {
     const { db } = client();
-    const work = new DynamoDbUnitOfWork(db, false);
+    const work = new DynamoDbUnitOfWork(db);
     fill(work);
     await work.commit();
     await expect(work.commit()).rejects.toThrow(/once/);
@@ -112,7 +99,7 @@ describe('DynamoDbUnitOfWork', () => {
 
   it('is what DynamoDB repositories accept, and nothing else', () => {
     const { db } = client();
-    const work = new DynamoDbUnitOfWork(db, false);
+    const work = new DynamoDbUnitOfWork(db);
     expect(dynamoDbUnitOfWork(work)).toBe(work);
     class Other extends UnitOfWork {
       commit(): Promise<void> {

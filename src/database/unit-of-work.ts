@@ -1,6 +1,5 @@
 import {
   DynamoDBClient,
-  GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   type Delete,
@@ -9,9 +8,8 @@ import {
   type Update,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIRM_TRANSACTIONS } from './database.tokens.js';
 
 /**
  * Writes that several repositories contribute to one all-or-nothing commit: a sign-in's session,
@@ -45,10 +43,7 @@ export class DynamoDbUnitOfWork extends UnitOfWork {
   private readonly refusals: (OnConditionFailed | undefined)[] = [];
   private committed = false;
 
-  constructor(
-    private readonly db: DynamoDBClient,
-    private readonly confirm: boolean,
-  ) {
+  constructor(private readonly db: DynamoDBClient) {
     super();
   }
 
@@ -87,7 +82,6 @@ export class DynamoDbUnitOfWork extends UnitOfWork {
         await sleep(10 * attempt + Math.random() * 20);
       }
     }
-    await this.confirmDurable();
   }
 
   private add(write: TransactWriteItem, onConditionFailed?: OnConditionFailed): void {
@@ -97,26 +91,6 @@ export class DynamoDbUnitOfWork extends UnitOfWork {
     }
     this.writes.push(write);
     this.refusals.push(onConditionFailed);
-  }
-
-  /**
-   * DynamoDB Local can acknowledge a transaction before it is on disk (CONFIRM_TRANSACTIONS); a
-   * strongly consistent read of the first item it put closes that window. Real DynamoDB is durable
-   * on answer and skips it.
-   */
-  private async confirmDurable(): Promise<void> {
-    if (!this.confirm) return;
-    const put = this.writes.find((write) => write.Put)?.Put;
-    if (!put?.Item) return;
-    const { pk, sk } = put.Item;
-    await this.db.send(
-      new GetItemCommand({
-        TableName: put.TableName,
-        Key: { pk, sk },
-        ProjectionExpression: 'pk',
-        ConsistentRead: true,
-      }),
-    );
   }
 }
 
@@ -130,15 +104,12 @@ export function dynamoDbUnitOfWork(work: UnitOfWork): DynamoDbUnitOfWork {
 
 @Injectable()
 export class DynamoDbUnitOfWorkFactory extends UnitOfWorkFactory {
-  constructor(
-    private readonly db: DynamoDBClient,
-    @Inject(CONFIRM_TRANSACTIONS) private readonly confirm: boolean,
-  ) {
+  constructor(private readonly db: DynamoDBClient) {
     super();
   }
 
   begin(): DynamoDbUnitOfWork {
-    return new DynamoDbUnitOfWork(this.db, this.confirm);
+    return new DynamoDbUnitOfWork(this.db);
   }
 }
 

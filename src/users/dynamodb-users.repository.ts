@@ -9,7 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIRM_TRANSACTIONS, TABLE_NAME } from '../database/database.tokens.js';
+import { TABLE_NAME } from '../database/database.tokens.js';
 import { keys } from '../database/table.schema.js';
 import { dynamoDbUnitOfWork, type UnitOfWork } from '../database/unit-of-work.js';
 import type { Credential, NewAccount, UserProfile } from './user.js';
@@ -69,7 +69,6 @@ export class DynamoDbUsersRepository extends UsersRepository {
   constructor(
     private readonly db: DynamoDBClient,
     @Inject(TABLE_NAME) private readonly table: string,
-    @Inject(CONFIRM_TRANSACTIONS) private readonly confirmTransactions: boolean,
   ) {
     super();
   }
@@ -107,7 +106,6 @@ export class DynamoDbUsersRepository extends UsersRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.send(transaction);
-        if (this.confirmTransactions) await this.findProfile(profile.id);
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
