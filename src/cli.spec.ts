@@ -22,11 +22,6 @@ describe('cli run: the command line', () => {
     },
   );
 
-  it('says in its usage that a running server holds the local data folder', () => {
-    expect(USAGE).toContain('A running local server already uses that folder');
-    expect(USAGE).toContain('DYNAMODB_ENDPOINT');
-  });
-
   it.each([
     [[], 'no command given'],
     [['users', 'list'], 'unknown command: users list'],

@@ -2,13 +2,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { passwordGrant, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
+import { freePort } from './setup/free-port.js';
 
 /**
  * examples/downstream-api: another team's HTTP API behind an API Gateway HTTP API JWT authorizer
@@ -19,15 +19,6 @@ import { createTestApp, type TestApp } from './setup/test-app.js';
 
 const root = resolve(import.meta.dirname, '..');
 const example = join(root, 'examples/downstream-api');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** `serverless package` (osls) in the example's folder: dummy credentials, no network if possible. */
 function packageExample(issuerUrl: string): Promise<string> {

@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { BOOTSTRAP_CLIENTS, CONFIDENTIAL, PASSWORD, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from './setup/free-port.js';
 
 /**
  * A standard OAuth2 client library (oauth4webapi) against the running app over a real socket:

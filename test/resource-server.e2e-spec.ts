@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -7,15 +6,7 @@ import request from 'supertest';
 import type { AccessTokenAlg } from '../src/config/signing-keys.config.js';
 import { passwordGrant, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from './setup/free-port.js';
 
 /** Flips one bit in the middle of the signature: a token whose signature was tampered with. */
 function tamperedSignature(token: string): string {

@@ -1,11 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PASSWORD } from './setup/oauth.js';
+import { freePort } from './setup/free-port.js';
 
 /** The local server as `npm start` runs it (dist/main.js), in a process of its own. */
 describe('starting the local server', () => {
@@ -45,15 +45,6 @@ describe('starting the local server', () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = privateKey.export({ format: 'jwk' });
       return JSON.stringify({ keys: [{ ...jwk, kid: 'start-test', alg: 'ES256', use: 'sig' }] });
-    }
-
-    async function freePort(): Promise<number> {
-      return new Promise((resolve) => {
-        const server = createServer().listen(0, '127.0.0.1', () => {
-          const address = server.address();
-          server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-        });
-      });
     }
 
     /** dist/main.js until it listens; `stop` ends it. */

@@ -1,25 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../setup/free-port.js';
+
+export { freePort };
 
 /**
  * Real processes for the reliability tests: the server as `npm start` runs it (node dist/main.js,
  * built by the global setup), its DynamoDB Local, and what the kernel says about them.
  */
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error()),
-      );
-    });
-  });
-}
 
 /** What a process's environment starts from: no NODE_OPTIONS of jest's, no AWS settings. */
 export function baseEnv(): Record<string, string> {
