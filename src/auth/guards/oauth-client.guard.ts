@@ -4,7 +4,8 @@ import { CLIENT_ID_PATTERN } from '../../clients/client-registration.js';
 import { ClientsService, type ClientRefusal } from '../../clients/clients.service.js';
 import { AuditLog } from '../../common/audit-log.js';
 import { InvalidClientError } from '../../common/oauth-errors.js';
-import { readParams, type OAuthRequest } from '../oauth-request.js';
+import { readParams } from '../oauth-params.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { parseClientCredentials } from './client-credentials.js';
 
 /** RFC 6749 §5.2 `invalid_client` descriptions, one per refusal. */

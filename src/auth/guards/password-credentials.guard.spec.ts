@@ -3,7 +3,8 @@ import { PASSWORD } from '../../../test/setup/password.js';
 import { CLIENTS, tokenEndpoint } from '../../../test/setup/token-endpoint.js';
 import { DatabaseUnavailableError } from '../../database/database-unavailable.error.js';
 import { VerifiedSignIn } from '../../users/verified-sign-in.js';
-import type { OAuthParams, OAuthRequest } from '../oauth-request.js';
+import type { OAuthParams } from '../oauth-params.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { LocalStrategy } from '../strategies/local.strategy.js';
 import { PasswordCredentialsGuard } from './password-credentials.guard.js';
 

@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { requireParam, type OAuthRequest } from '../oauth-request.js';
+import { requireParam } from '../oauth-params.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { asOAuthError } from '../token/oauth-refusals.js';
 import { grantScope } from '../token/scope.js';
 

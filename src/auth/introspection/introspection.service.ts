@@ -3,7 +3,7 @@ import type { OAuthClient } from '../../clients/client.js';
 import { ApiError } from '../../common/api-error.js';
 import { InvalidClientError } from '../../common/oauth-errors.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import { requireParam, type OAuthParams } from '../oauth-request.js';
+import { requireParam, type OAuthParams } from '../oauth-params.js';
 import { AccessTokenService, isClientToken } from '../tokens/access-token.service.js';
 
 export interface Introspection {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '../../clients/client.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import { requireParam, type OAuthParams } from '../oauth-request.js';
+import { requireParam, type OAuthParams } from '../oauth-params.js';
 import { AccessTokenService, isClientToken } from '../tokens/access-token.service.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { CLIENTS, tokenEndpoint } from '../../../test/setup/token-endpoint.js';
 import type { OAuthClient } from '../../clients/client.js';
-import type { OAuthParams, OAuthRequest } from '../oauth-request.js';
+import type { OAuthParams } from '../oauth-params.js';
+import type { OAuthRequest } from '../oauth-request.js';
 import { GrantTypeGuard } from './grant-type.guard.js';
 
 describe('GrantTypeGuard', () => {

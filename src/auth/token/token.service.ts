@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mayUseGrant, type OAuthClient } from '../../clients/client.js';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../../common/oauth-errors.js';
-import { requireParam, type OAuthParams } from '../oauth-request.js';
+import { requireParam, type OAuthParams } from '../oauth-params.js';
 import { GRANT_HANDLERS, type GrantContext, type GrantHandler } from './grants/grant-handler.js';
 import type { AccessTokenResponse } from './token-response.js';
 

@@ -1,6 +1,6 @@
 import type { OAuthClient } from '../../../clients/client.js';
 import type { PublicUser } from '../../../users/users.service.js';
-import type { OAuthParams } from '../../oauth-request.js';
+import type { OAuthParams } from '../../oauth-params.js';
 import type { AccessTokenResponse } from '../token-response.js';
 
 export interface GrantContext {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../../../sessions/sessions.service.js';
-import { requireParam } from '../../oauth-request.js';
+import { requireParam } from '../../oauth-params.js';
 import { oauthRefusal } from '../oauth-refusals.js';
 import { grantScope, parseScope } from '../scope.js';
 import { TokenIssuer } from '../token-issuer.js';

@@ -4,7 +4,7 @@ import {
   PARAM_MAX_LENGTHS,
   readParams,
   requireParam,
-} from './oauth-request.js';
+} from './oauth-params.js';
 
 describe('readParams (RFC 6749 §3.1, §3.2)', () => {
   it('keeps single string parameters and drops empty ones', () => {
