@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** RFC 6749 §5.1 successful token response, as every grant answers it. */
 export class AccessTokenResponse {
-  @ApiProperty({ description: 'JWT access token (RFC 9068), ES256-signed (or RS256).' })
+  @ApiProperty({
+    description:
+      'JWT access token (RFC 9068), signed with ACCESS_TOKEN_ALG (ES256 by default, or RS256).',
+  })
   access_token!: string;
 
   @ApiProperty({ example: 'Bearer' })

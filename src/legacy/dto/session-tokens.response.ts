@@ -2,7 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** POST and PUT /session: the original API's token response. */
 export class SessionTokensResponse {
-  @ApiProperty({ description: 'JWT access token (RFC 9068), ES256-signed; send as Bearer.' })
+  @ApiProperty({
+    description:
+      'JWT access token (RFC 9068), signed with ACCESS_TOKEN_ALG (ES256 by default, or RS256); send as Bearer.',
+  })
   access_token!: string;
 
   @ApiProperty({ description: 'Opaque, single-use refresh token; every PUT /session rotates it.' })
