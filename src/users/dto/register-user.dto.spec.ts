@@ -36,6 +36,12 @@ describe('RegisterUserDto', () => {
       'email must be an email address',
     ],
     [
+      'email with a right-to-left override',
+      { email: 'moc.elpmaxe\u202e@example.com', password: PASSWORD },
+      'email',
+      'email must not contain control or formatting characters',
+    ],
+    [
       'email over 254 characters',
       { email: `${'a'.repeat(250)}@example.com`, password: PASSWORD },
       'email',
