@@ -16,6 +16,10 @@ export function baseEnv(): Record<string, string> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     LOG_LEVEL: 'error',
+    // Every client here is one address (127.0.0.1) sending load on purpose: the per-address rate
+    // limits would refuse most of it. They have tests of their own (test/rate-limits.e2e-spec.ts).
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_CREDENTIALS_PER_MINUTE: '100000',
   };
 }
 
