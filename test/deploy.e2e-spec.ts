@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
 import { Environment } from '../src/config/environment.schema.js';
-import { TABLE_SCHEMA } from '../src/database/table.schema.js';
+import { KEY_PREFIX, TABLE_SCHEMA } from '../src/database/table.schema.js';
 import { ensureTable } from '../src/database/table.setup.js';
 import { createTestApp } from './setup/test-app.js';
 
@@ -361,9 +361,30 @@ describe('serverless.yml, packaged offline by osls', () => {
           .sort();
         // A difference names the actions to add to or remove from serverless.yml.
         expect(granted).toEqual(used);
-        // The CLI's listing of every item stays with the operator's credentials. (DeleteItem is
-        // granted: a sign-in's transaction deletes its lockout pair.)
+        // The CLI's listing of every item stays with the operator's credentials.
         expect(granted).not.toContain('dynamodb:Scan');
+      }
+    });
+
+    it("lets the functions delete accounts', sessions' and sign-in records' items, never a client", () => {
+      const deletable = (patterns: string[], key: string) =>
+        patterns.some((pattern) => key.startsWith(pattern.replace(/\*$/, '')));
+      for (const template of [dev, prod]) {
+        const deleting = statements(template).filter((statement) =>
+          ([statement.Action].flat() as string[]).includes('dynamodb:DeleteItem'),
+        );
+        expect(deleting).not.toHaveLength(0);
+        for (const statement of deleting) {
+          const patterns = statement.Condition?.['ForAllValues:StringLike']?.[
+            'dynamodb:LeadingKeys'
+          ] as string[];
+          expect(patterns.every((pattern) => /^[A-Z]+#\*$/.test(pattern))).toBe(true);
+          expect(deletable(patterns, `${KEY_PREFIX.client}demo-app`)).toBe(false);
+          for (const prefix of [KEY_PREFIX.user, KEY_PREFIX.email, KEY_PREFIX.session]) {
+            expect(deletable(patterns, `${prefix}x`)).toBe(true);
+          }
+          expect(deletable(patterns, `${KEY_PREFIX.login}x`)).toBe(true);
+        }
       }
     });
 
@@ -399,20 +420,16 @@ describe('serverless.yml, packaged offline by osls', () => {
         const dynamo = statements(template).filter((s) =>
           [s.Action].flat().some((action: string) => action.startsWith('dynamodb:')),
         );
-        expect(dynamo).toHaveLength(1);
-        expect(dynamo[0].Resource).toEqual([
-          { 'Fn::GetAtt': ['SessionTable', 'Arn'] },
-          {
-            'Fn::Join': [
-              '/',
-              [
-                { 'Fn::GetAtt': ['SessionTable', 'Arn'] },
-                'index',
-                TABLE_SCHEMA.userSessionsIndex.name,
-              ],
-            ],
-          },
-        ]);
+        const table = { 'Fn::GetAtt': ['SessionTable', 'Arn'] };
+        const index = {
+          'Fn::Join': ['/', [table, 'index', TABLE_SCHEMA.userSessionsIndex.name]],
+        };
+        expect(dynamo).toHaveLength(2);
+        for (const statement of dynamo) {
+          // Deleting is on the table's items only (an index has none to delete).
+          const deletes = [statement.Action].flat().includes('dynamodb:DeleteItem');
+          expect(statement.Resource).toEqual(deletes ? [table] : [table, index]);
+        }
         for (const statement of statements(template)) {
           expect([statement.Action].flat()).not.toContain('*');
           expect([statement.Resource].flat()).not.toContain('*');
