@@ -65,7 +65,9 @@ describe('createDynamoDbClient', () => {
   });
 
   it('takes an answer that arrived in time while this process was busy, not a timeout', async () => {
+    let received: () => void = () => undefined;
     const server = createHttpServer((_request, response) => {
+      received();
       setTimeout(() => {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         response.end('{}');
@@ -74,9 +76,12 @@ describe('createDynamoDbClient', () => {
     const client = createDynamoDbClient({ region: 'us-east-1', endpoint: await listen(server) });
     try {
       await client.send(getItem()); // a connection to reuse
+      const arrived = new Promise<void>((resolve) => (received = resolve));
       const answer = client.send(getItem());
-      // The event loop blocked past the attempt limit: the answer waits in the socket meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Once the request is at the server (its answer now due in 100 ms), the event loop blocks
+      // past the attempt limit: the answer waits in the socket meanwhile. (Blocking before the
+      // request arrived would delay the answer itself, on a loaded machine.)
+      await arrived;
       const until = Date.now() + DYNAMODB_TIMEOUTS.silenceMs + 300;
       while (Date.now() < until) {
         // busy
