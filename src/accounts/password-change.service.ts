@@ -33,7 +33,7 @@ export class PasswordChangeService {
     change: PasswordChange,
     sourceAddress: string | undefined,
   ): Promise<void> {
-    await this.users.checkNewPassword(change.newPassword);
+    await this.users.checkNewPassword(change.newPassword, 'new_password');
     const signIn = await this.reauthentication.check(
       principal,
       change.currentPassword,

@@ -45,7 +45,7 @@ const ACCOUNTS_API_ERRORS = [
   rule(EmailTakenError, () => new ConflictError('an account with this email already exists')),
   rule(
     WeakPasswordError,
-    (error) => new BadRequestError(error.problem, { password: [error.problem] }),
+    (error) => new BadRequestError(error.problem, { [error.field]: [error.problem] }),
   ),
   rule(UserNotFoundError, () => new NotFoundError('no such user')),
   rule(BadCredentialsError, WRONG_PASSWORD),

@@ -13,10 +13,16 @@ export class EmailTakenError extends Error {
   }
 }
 
-/** The password breaks the policy (password-policy.ts); `problem` says how, for the caller. */
+/**
+ * The password breaks the policy (password-policy.ts); `problem` says how, for the caller, naming
+ * `field`, the request's field that held it (`password`, or `new_password` when changing it).
+ */
 export class WeakPasswordError extends Error {
   override readonly name = 'WeakPasswordError';
-  constructor(readonly problem: string) {
+  constructor(
+    readonly problem: string,
+    readonly field = 'password',
+  ) {
     super(problem);
   }
 }

@@ -111,10 +111,13 @@ export class UsersService {
     return { id: profile.id, email: profile.email };
   }
 
-  /** The registration policy (password-policy.ts), for every new password: WeakPasswordError. */
-  async checkNewPassword(password: string): Promise<void> {
+  /**
+   * The registration policy (password-policy.ts), for every new password: WeakPasswordError,
+   * whose words name `field`, the request's field that holds the password.
+   */
+  async checkNewPassword(password: string, field = 'password'): Promise<void> {
     const problem = await checkPassword(password, this.config.passwords);
-    if (problem) throw new WeakPasswordError(problem);
+    if (problem) throw new WeakPasswordError(problem.replace(/^password\b/, field), field);
   }
 
   /**
@@ -212,7 +215,7 @@ export class UsersService {
    * InvalidAccountTokenError.
    */
   async confirmPasswordReset(token: string, newPassword: string): Promise<AccountKey> {
-    await this.checkNewPassword(newPassword);
+    await this.checkNewPassword(newPassword, 'new_password');
     const account = await this.accountOfToken(token, 'password_reset');
     const passwordHash = await this.hasher.hash(newPassword);
     await this.users.resetPassword(

@@ -10,10 +10,11 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 export function PasswordProperty(field: string, description: string): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ example: 'correct horse battery staple', maxLength: 256, description }),
-    // class-validator runs decorators bottom-up; with stopAtFirstError the most basic check wins.
-    MaxLength(1024, { message: `${field} must be at most 256 characters` }),
-    IsString({ message: `${field} must be a string` }),
+    // Checked in this order (the order they are applied in), stopping at the first failure: the
+    // most basic check speaks.
     IsNotEmpty({ message: `${field} is required` }),
+    IsString({ message: `${field} must be a string` }),
+    MaxLength(1024, { message: `${field} must be at most 256 characters` }),
   );
 }
 

@@ -11,10 +11,11 @@ export function AccountTokenProperty(description: string): PropertyDecorator {
       maxLength: ACCOUNT_TOKEN_LENGTH,
       description,
     }),
+    // Checked in this order, stopping at the first failure (see password.property.ts).
+    IsNotEmpty({ message: 'token is required' }),
+    IsString({ message: 'token must be a string' }),
     MaxLength(ACCOUNT_TOKEN_LENGTH, {
       message: `token must be at most ${ACCOUNT_TOKEN_LENGTH} characters`,
     }),
-    IsString({ message: 'token must be a string' }),
-    IsNotEmpty({ message: 'token is required' }),
   );
 }
