@@ -165,6 +165,21 @@ describe('REQUIRE_VERIFIED_EMAIL=true', () => {
     await legacySignIn(email, PASSWORD).expect(200);
   });
 
+  it('lets in an owner who lost the verification mail through a password reset, whose mail verifies the email', async () => {
+    const email = await registerUser(t, uniqueEmail('lost-mail'));
+    await grant(email, PASSWORD).expect(400);
+    await request(t.server).post('/user/password/reset').send({ email }).expect(202);
+    const token = tokenOf(await mailTo(t, email, /reset your password/i));
+    await request(t.server)
+      .post('/user/password/reset/confirm')
+      .send({ token, new_password: 'a brand new passphrase of mine' })
+      .expect(204);
+    const tokens = (await grant(email, 'a brand new passphrase of mine').expect(200)).body as {
+      access_token: string;
+    };
+    expect((await getUser(t, tokens.access_token).expect(200)).body.email_verified).toBe(true);
+  });
+
   it('does not lock out an owner who keeps signing in before verifying: the attempts are given back', async () => {
     const email = await registerUser(t, uniqueEmail('patient'));
     // More than LOGIN_MAX_FAILURES (3) right-password attempts: each is refused for the email,

@@ -98,8 +98,8 @@ describe('UsersService: the account mails’ tokens', () => {
       expect(unknown).toBeUndefined();
     });
 
-    it('sets the new password once, clears the lockout, and a newer token replaces an older one', async () => {
-      const { users, attempts, credential, user } = await registered();
+    it('sets the new password once, verifies the email, clears the lockout, and a newer token replaces an older one', async () => {
+      const { users, attempts, credential, user, repository } = await registered();
       await expect(
         users.authenticate({ email: EMAIL, password: 'wrong', sourceAddress: HOME }),
       ).rejects.toBeInstanceOf(BadCredentialsError);
@@ -114,6 +114,9 @@ describe('UsersService: the account mails’ tokens', () => {
         email: EMAIL,
       });
       expect(credential().passwordHash).not.toBe(before);
+      // The mail reached its owner: the email counts as verified, on both items.
+      expect(credential().emailVerified).toBe(true);
+      expect(repository.profiles.get(user.id)?.emailVerified).toBe(true);
       expect(attempts.pairs.size + attempts.windows.size).toBe(0);
       await expect(users.confirmPasswordReset(newer, NEW_PASSWORD)).rejects.toBeInstanceOf(
         InvalidAccountTokenError,

@@ -300,27 +300,39 @@ export class DynamoDbUsersRepository extends UsersRepository {
     passwordHash: string,
     now: Date,
   ): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: marshall(keys.email(account.email)),
-          UpdateExpression: 'SET passwordHash = :passwordHash REMOVE resetHash, resetExpiresAt',
-          ConditionExpression: 'userId = :userId AND resetHash = :hash AND resetExpiresAt > :now',
-          ExpressionAttributeValues: marshall({
-            ':passwordHash': passwordHash,
-            ':userId': account.userId,
-            ':hash': tokenHash,
-            ':now': epochSeconds(now),
-          }),
+    const work = new DynamoDbUnitOfWork(this.db);
+    const refused = () => new InvalidAccountTokenError('password_reset');
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.email(account.email)),
+        // The reset mail reached the owner: the email is verified too (any verification token is
+        // moot), which also lets an owner who lost the verification mail in.
+        UpdateExpression:
+          'SET passwordHash = :passwordHash, emailVerified = :true ' +
+          'REMOVE resetHash, resetExpiresAt, verifyHash, verifyExpiresAt',
+        ConditionExpression: 'userId = :userId AND resetHash = :hash AND resetExpiresAt > :now',
+        ExpressionAttributeValues: marshall({
+          ':passwordHash': passwordHash,
+          ':true': true,
+          ':userId': account.userId,
+          ':hash': tokenHash,
+          ':now': epochSeconds(now),
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new InvalidAccountTokenError('password_reset');
-      }
-      throw error;
-    }
+      },
+      refused,
+    );
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.user(account.userId)),
+        UpdateExpression: 'SET emailVerified = :true, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':true': true, ':now': now.toISOString() }),
+      },
+      refused,
+    );
+    await work.commit();
   }
 
   addPasswordChange(work: UnitOfWork, account: AccountKey, passwordHash: string): void {

@@ -63,8 +63,9 @@ export abstract class UsersRepository {
     token: StoredAccountToken,
   ): Promise<string | undefined>;
   /**
-   * Redeems a password-reset token: the new hash replaces the old and the token is gone, in one
-   * UpdateItem conditioned on the token being current and unexpired at `now`;
+   * Redeems a password-reset token: the new hash replaces the old, the token is gone and the
+   * email is verified (the mail reached its owner), on the credential and the profile in one
+   * transaction conditioned on the token being current and unexpired at `now`;
    * InvalidAccountTokenError otherwise.
    */
   abstract resetPassword(

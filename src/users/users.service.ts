@@ -210,7 +210,10 @@ export class UsersService {
 
   /**
    * Redeems a password-reset token (single use, until RESET_TOKEN_TTL, the newest only): the new
-   * password (the registration policy's) replaces the old, and the email's lockout is cleared.
+   * password (the registration policy's) replaces the old, the email counts as verified (the
+   * mail reached its owner: with REQUIRE_VERIFIED_EMAIL, this is the way in for an owner who lost
+   * the verification mail and cannot sign in to ask for another), and the email's lockout is
+   * cleared.
    * The account, for the caller to end its sessions. WeakPasswordError,
    * InvalidAccountTokenError.
    */

@@ -374,7 +374,15 @@ export class InMemoryUsersRepository extends UsersRepository {
     ) {
       return Promise.reject(new InvalidAccountTokenError('password_reset'));
     }
-    this.credentials.set(account.email, { ...credential, passwordHash, reset: undefined });
+    this.credentials.set(account.email, {
+      ...credential,
+      passwordHash,
+      emailVerified: true,
+      reset: undefined,
+      verify: undefined,
+    });
+    const profile = this.profiles.get(account.userId);
+    if (profile) this.profiles.set(account.userId, { ...profile, emailVerified: true });
     return Promise.resolve();
   }
 
