@@ -63,6 +63,12 @@ describe('the account routes’ bodies', () => {
     [RequestPasswordResetDto, { email: 'nope' }, 'email', 'email must be an email address'],
     [
       RequestPasswordResetDto,
+      { email: 'ada\u202e@example.com' },
+      'email',
+      'email must not contain control or formatting characters',
+    ],
+    [
+      RequestPasswordResetDto,
       { email: 'a@example.com', admin: true },
       'admin',
       'property admin should not exist',
