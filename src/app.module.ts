@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { LoggingModule } from './common/logging.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         SessionsModule,
         AuthModule,
         LegacyModule,
+        AccountsModule,
       ],
     };
   }

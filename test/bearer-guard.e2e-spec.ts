@@ -47,7 +47,11 @@ describe.each<AccessTokenAlg>(['ES256', 'RS256'])(
         JSON.parse(Buffer.from(tokens.access_token.split('.')[0], 'base64url').toString()),
       ).toEqual({ alg, typ: 'at+jwt', kid: key().kid });
       const response = await getUser(tokens.access_token).expect(200);
-      expect(response.body).toEqual({ id: claims.sub, email: expect.any(String) });
+      expect(response.body).toEqual({
+        id: claims.sub,
+        email: expect.any(String),
+        email_verified: false,
+      });
     });
 
     it('accepts a token it signs itself with the same claims (the harness is sound)', async () => {

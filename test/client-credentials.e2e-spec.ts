@@ -179,8 +179,13 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
       ['DELETE', '/user/sessions/00000000-0000-4000-8000-000000000000', 'sessions', {}],
       ['GET', '/session', 'legacy', { 'x-koms-clientid': 'demo-app' }],
       ['DELETE', '/session', 'legacy', { 'x-koms-clientid': 'demo-app' }],
+      ['PUT', '/user/password', 'accounts', {}],
+      ['POST', '/user/email/verify/resend', 'accounts', {}],
+      ['DELETE', '/user', 'accounts', {}],
     ])('%s %s (%s)', async (method, path, _api, headers) => {
-      const call = method === 'GET' ? request(t.server).get(path) : request(t.server).delete(path);
+      const call = request(t.server)[method.toLowerCase() as 'get' | 'put' | 'post' | 'delete'](
+        path,
+      );
       const response = await call
         .set(headers)
         .set('Authorization', `Bearer ${accessToken}`)

@@ -223,7 +223,25 @@ function routes(template: Template): Map<string, string> {
 // ---------------------------------------------------------------------------------------------
 // The HTTP contract (docs: /work/shared/DESIGN.md): which function serves which route.
 
-const CREDENTIALS_ROUTES = ['POST /oauth/token', 'POST /session', 'PUT /session', 'POST /user'];
+/** Routes that check a password (argon2id): the credentials function, tighter throttles. */
+const CREDENTIALS_ROUTES = [
+  'POST /oauth/token',
+  'POST /session',
+  'PUT /session',
+  'POST /user',
+  'PUT /user/password',
+  'POST /user/password/reset/confirm',
+  'DELETE /user',
+];
+/**
+ * Routes of the account mails: no password hashing (the API function), but under the credentials
+ * rate limits, in the app and at the edge (they take a mailed token, or send mail).
+ */
+const MAIL_ROUTES = [
+  'POST /user/email/verify',
+  'POST /user/email/verify/resend',
+  'POST /user/password/reset',
+];
 const API_ROUTES = [
   'POST /oauth/revoke',
   'POST /oauth/introspect',
@@ -503,7 +521,7 @@ describe('serverless.yml, packaged offline by osls', () => {
     it('routes every path of the HTTP contract to its function, and nothing else', () => {
       const expected = new Map([
         ...CREDENTIALS_ROUTES.map((key) => [key, 'CredentialsLambdaFunction'] as const),
-        ...API_ROUTES.map((key) => [key, 'ApiLambdaFunction'] as const),
+        ...[...API_ROUTES, ...MAIL_ROUTES].map((key) => [key, 'ApiLambdaFunction'] as const),
       ]);
       expect(Object.fromEntries(routes(dev))).toEqual(Object.fromEntries(expected));
       expect(Object.fromEntries(routes(prod))).toEqual(Object.fromEntries(expected));
@@ -656,10 +674,6 @@ describe('serverless.yml, packaged offline by osls', () => {
           { method, path: `/prod${concrete}` },
         ];
       });
-    const COMING_CREDENTIALS_ROUTES = [
-      'POST /user/password/reset',
-      'POST /user/password/reset/confirm',
-    ];
 
     it('is a regional web ACL on the REST API stage prod, made after the stage', () => {
       expect(webAcl().Scope).toBe('REGIONAL');
@@ -684,7 +698,7 @@ describe('serverless.yml, packaged offline by osls', () => {
       expect(rate.AggregateKeyType).toBe('IP');
       expect(rate.EvaluationWindowSec).toBe(60);
       expect(rate.Limit).toBe(APP_DEFAULTS.RATE_LIMIT_CREDENTIALS_PER_MINUTE);
-      for (const request of requests([...CREDENTIALS_ROUTES, ...COMING_CREDENTIALS_ROUTES])) {
+      for (const request of requests([...CREDENTIALS_ROUTES, ...MAIL_ROUTES])) {
         expect([request, matches(rate.ScopeDownStatement, request)]).toEqual([request, true]);
       }
       for (const request of requests(API_ROUTES)) {
@@ -710,7 +724,7 @@ describe('serverless.yml, packaged offline by osls', () => {
       expect(credentials.ScopeDownStatement).toEqual(
         rule('credentials-per-address').Statement.RateBasedStatement.ScopeDownStatement,
       );
-      for (const request of requests([...CREDENTIALS_ROUTES, ...API_ROUTES])) {
+      for (const request of requests([...CREDENTIALS_ROUTES, ...MAIL_ROUTES, ...API_ROUTES])) {
         expect(matches(all.ScopeDownStatement, request)).toBe(true);
       }
     });

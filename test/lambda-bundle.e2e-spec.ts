@@ -193,7 +193,11 @@ describe('the Lambda bundle (dist-lambda/) in a fresh Node process', () => {
     expect(token.statusCode).toBe(200);
     expect(headerOf(token, 'cache-control')).toBe('no-store');
     expect(user.statusCode).toBe(200);
-    expect(JSON.parse(user.body)).toEqual({ id: expect.any(String), email });
+    expect(JSON.parse(user.body)).toEqual({
+      id: expect.any(String),
+      email,
+      email_verified: false,
+    });
   });
 
   it("serves Swagger UI's files from beside the bundle, under a stage path", () => {

@@ -134,7 +134,7 @@ describe('Lambda handler (src/lambda.ts)', () => {
         headers: { authorization: `Bearer ${body.access_token}` },
       });
       expect(user.statusCode).toBe(200);
-      expect(json(user)).toEqual({ id: expect.any(String), email });
+      expect(json(user)).toEqual({ id: expect.any(String), email, email_verified: false });
     });
 
     it('refuses GET /user without a token: 401 JSON', async () => {

@@ -95,7 +95,7 @@ describe('the original /user and /session API', () => {
     });
 
     const me = await getUser(first.access_token).expect(200);
-    expect(me.body).toEqual({ id: registered.body.id, email });
+    expect(me.body).toEqual({ id: registered.body.id, email, email_verified: false });
 
     const left = await getSession(first.access_token).expect(200);
     expect(left.body).toEqual({ access_token_expires_in: expect.any(Number) });

@@ -7,7 +7,7 @@ import {
 import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
 import { SessionNotFoundError } from '../sessions/sessions.errors.js';
 import {
-  BadCredentialsError,
+  EmailNotVerifiedError,
   EmailTakenError,
   UserNotFoundError,
   WeakPasswordError,
@@ -178,7 +178,7 @@ describe('AllExceptionsFilter', () => {
       Object.assign(new Error('stream secret-token-123'), { status: 500, expose: false }),
     ],
     // A sign-in refusal is answered by each API's own edge; one reaching the filter is a bug.
-    ['a domain error no table of this API maps', new BadCredentialsError()],
+    ['a domain error no table of this API maps', new EmailNotVerifiedError()],
   ])('answers %s with a bare 500 that tells nothing', (_case, exception) => {
     const written = answer(exception);
     expect(written.status).toBe(500);

@@ -32,6 +32,8 @@ export const keys = {
     pk: `${KEY_PREFIX.login}${normalizedEmail}`,
     sk: `SOURCE#${source}`,
   }),
+  /** The partition of every lockout item of one typed email (pairs and windows). */
+  loginItems: (normalizedEmail: string) => `${KEY_PREFIX.login}${normalizedEmail}`,
   /** Failed sign-ins of one typed email from every source, in fixed window number `window`. */
   loginWindow: (normalizedEmail: string, window: number) => ({
     pk: `${KEY_PREFIX.login}${normalizedEmail}`,

@@ -1,5 +1,5 @@
 import { ApiError } from '../common/api-error.js';
-import type { Refusal } from '../auth/token/oauth-refusals.js';
+import { EMAIL_NOT_VERIFIED, type Refusal } from '../auth/token/oauth-refusals.js';
 import { isSignInError } from '../users/users.errors.js';
 
 /**
@@ -18,6 +18,7 @@ const WRONG_CREDENTIALS = 'the email or password is incorrect';
 const LEGACY_REFUSALS: { readonly [R in Refusal]: () => ApiError } = {
   bad_credentials: () => unauthorizedGrant(WRONG_CREDENTIALS),
   account_locked: () => unauthorizedGrant(WRONG_CREDENTIALS),
+  email_not_verified: () => unauthorizedGrant(EMAIL_NOT_VERIFIED),
   unknown: () => unauthorizedGrant('the refresh token is invalid'),
   other_client: () => unauthorizedGrant('the refresh token was issued to another client'),
   revoked: () => unauthorizedGrant('the session has ended'),

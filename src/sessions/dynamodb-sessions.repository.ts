@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   paginateQuery,
@@ -275,6 +276,19 @@ export class DynamoDbSessionsRepository extends SessionsRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  addDelete(work: UnitOfWork, sessionId: string): void {
+    dynamoDbUnitOfWork(work).delete({
+      TableName: this.table,
+      Key: marshall(keys.session(sessionId)),
+    });
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    await this.db.send(
+      new DeleteItemCommand({ TableName: this.table, Key: marshall(keys.session(sessionId)) }),
+    );
   }
 
   /** "Sessions of a user" (gsi1), newest first. */

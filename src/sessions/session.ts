@@ -40,10 +40,17 @@ export interface SessionProfile {
 
 /**
  * Why a session ended: the user signed out (signed_out), a client revoked a token (revoked), a
- * rotated-away refresh token came back (refresh_token_reuse), or a sign-in beyond
- * MAX_SESSIONS_PER_USER ended the least recently used (session_limit).
+ * rotated-away refresh token came back (refresh_token_reuse), a sign-in beyond
+ * MAX_SESSIONS_PER_USER ended the least recently used (session_limit), or the user changed
+ * (password_changed: every other session) or reset (password_reset: every one) the password.
  */
-export type RevokeReason = 'signed_out' | 'revoked' | 'refresh_token_reuse' | 'session_limit';
+export type RevokeReason =
+  | 'signed_out'
+  | 'revoked'
+  | 'refresh_token_reuse'
+  | 'session_limit'
+  | 'password_changed'
+  | 'password_reset';
 
 export function isLive(session: Session, nowSeconds: number): boolean {
   return session.revokedAt === undefined && session.expiresAt > nowSeconds;

@@ -65,4 +65,8 @@ export abstract class SessionsRepository {
   ): Promise<SessionPage>;
   /** Rewrites the profile snapshot of a live session; false when it has ended or is unknown. */
   abstract updateProfile(sessionId: string, profile: SessionProfile): Promise<boolean>;
+  /** Adds the deletion of a session to a unit of work (account deletion). */
+  abstract addDelete(work: UnitOfWork, sessionId: string): void;
+  /** Deletes a session on its own (one DeleteItem); nothing happens if it is gone already. */
+  abstract delete(sessionId: string): Promise<void>;
 }

@@ -196,16 +196,50 @@ export class SessionsService {
    * "Sign out everywhere", in bounded batches: one Query page of the user's sessions at a time,
    * that page's sessions ended together, then the next. Returns how many were ended.
    */
-  async revokeAllOwn(userId: string): Promise<number> {
+  revokeAllOwn(userId: string): Promise<number> {
+    return this.endAll(userId, 'signed_out');
+  }
+
+  /**
+   * Ends every session of the user but `keep` (the caller's own, when a password change keeps
+   * it), a Query page and its conditional writes at a time. Returns how many were ended.
+   */
+  async endAll(userId: string, reason: RevokeReason, keep?: string): Promise<number> {
     const now = this.clock.now();
     let ended = 0;
     for await (const batch of this.sessions.listByUser(userId)) {
       const results = await Promise.all(
-        batch.map((session) => this.end(session.id, 'signed_out', now)),
+        batch
+          .filter((session) => session.id !== keep)
+          .map((session) => this.end(session.id, reason, now)),
       );
       ended += results.filter(Boolean).length;
     }
     return ended;
+  }
+
+  /**
+   * The ids of every session of the user still in the index (live, or expired and not yet
+   * removed by TTL), in Query pages as large as a user at the limit needs (usually one).
+   */
+  async idsOf(userId: string, pageSize: number): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const batch of this.sessions.listByUser(userId, pageSize)) {
+      ids.push(...batch.map((session) => session.id));
+    }
+    return ids;
+  }
+
+  /** Adds the deletion of these sessions to a unit of work (account deletion). */
+  deleteWithin(work: UnitOfWork, sessionIds: readonly string[]): void {
+    for (const id of sessionIds) this.sessions.addDelete(work, id);
+  }
+
+  /** Deletes these sessions, BATCH at a time (what did not fit in a transaction). */
+  async deleteAll(sessionIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < sessionIds.length; i += BATCH) {
+      await Promise.all(sessionIds.slice(i, i + BATCH).map((id) => this.sessions.delete(id)));
+    }
   }
 
   /**

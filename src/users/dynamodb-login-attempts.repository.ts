@@ -1,6 +1,8 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
+  paginateQuery,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
@@ -114,6 +116,29 @@ export class DynamoDbLoginAttemptsRepository extends LoginAttemptsRepository {
       TableName: this.table,
       Key: marshall(keys.loginPair(pair.email, pair.source)),
     });
+  }
+
+  async clear(email: string): Promise<void> {
+    const pages = paginateQuery(
+      { client: this.db, pageSize: 25 },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': keys.loginItems(email) }),
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+    );
+    // A page at a time, its items deleted together: bounded however many sources were counted.
+    for await (const page of pages) {
+      await Promise.all(
+        (page.Items ?? []).map((item) =>
+          this.db.send(
+            new DeleteItemCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }),
+          ),
+        ),
+      );
+    }
   }
 
   /** One counter of `LOGIN#<email>` / `WINDOW#<n>`: the same request whichever counter it is. */

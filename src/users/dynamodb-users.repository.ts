@@ -1,19 +1,38 @@
 import {
   BatchGetItemCommand,
+  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
+import { epochSeconds } from '../common/clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TABLE_NAME } from '../database/database.tokens.js';
 import { keys } from '../database/table.schema.js';
-import { dynamoDbUnitOfWork, type UnitOfWork } from '../database/unit-of-work.js';
-import type { Credential, NewAccount, UserProfile } from './user.js';
-import { BadCredentialsError, EmailTakenError } from './users.errors.js';
+import {
+  DynamoDbUnitOfWork,
+  dynamoDbUnitOfWork,
+  type UnitOfWork,
+} from '../database/unit-of-work.js';
+import type {
+  AccountKey,
+  Credential,
+  NewAccount,
+  StoredAccountToken,
+  UserProfile,
+} from './user.js';
+import {
+  BadCredentialsError,
+  EmailAlreadyVerifiedError,
+  EmailTakenError,
+  InvalidAccountTokenError,
+  UserNotFoundError,
+} from './users.errors.js';
 import { UsersRepository, type SessionCount, type SignInState } from './users.repository.js';
 
 interface ProfileItem {
@@ -35,6 +54,12 @@ interface CredentialItem {
   passwordHash: string;
   emailVerified: boolean;
   sessionCount?: number;
+  /** The pending verification mail's token: SHA-256 of its secret, and its end (epoch s). */
+  verifyHash?: string;
+  verifyExpiresAt?: number;
+  /** The pending password reset's token, likewise. */
+  resetHash?: string;
+  resetExpiresAt?: number;
 }
 
 interface WindowItem {
@@ -73,7 +98,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
     super();
   }
 
-  async create({ profile, passwordHash }: NewAccount): Promise<void> {
+  async create({ profile, passwordHash, verification }: NewAccount): Promise<void> {
     const credential: CredentialItem = {
       ...keys.email(profile.email),
       type: 'email',
@@ -81,6 +106,8 @@ export class DynamoDbUsersRepository extends UsersRepository {
       passwordHash,
       emailVerified: profile.emailVerified,
       sessionCount: 0,
+      verifyHash: verification?.hash,
+      verifyExpiresAt: verification?.expiresAt,
     };
     const item: ProfileItem = { ...keys.user(profile.id), type: 'user', ...profile };
     const transaction = new TransactWriteItemsCommand({
@@ -88,7 +115,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
         {
           Put: {
             TableName: this.table,
-            Item: marshall(credential),
+            Item: marshall(credential, { removeUndefinedValues: true }),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -182,5 +209,160 @@ export class DynamoDbUsersRepository extends UsersRepository {
       // The account was deleted between the password check and now.
       () => new BadCredentialsError({ reason: 'unknown_account' }),
     );
+  }
+
+  async setVerificationToken(account: AccountKey, token: StoredAccountToken): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall(keys.email(account.email)),
+          UpdateExpression: 'SET verifyHash = :hash, verifyExpiresAt = :expiresAt',
+          ConditionExpression: 'userId = :userId AND emailVerified = :false',
+          ExpressionAttributeValues: marshall({
+            ':hash': token.hash,
+            ':expiresAt': token.expiresAt,
+            ':userId': account.userId,
+            ':false': false,
+          }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = error.Item ? (unmarshall(error.Item) as CredentialItem) : undefined;
+      if (stored?.userId !== account.userId) throw new UserNotFoundError();
+      throw new EmailAlreadyVerifiedError();
+    }
+  }
+
+  async markEmailVerified(account: AccountKey, tokenHash: string, now: Date): Promise<void> {
+    const work = new DynamoDbUnitOfWork(this.db);
+    const refused = () => new InvalidAccountTokenError('email_verification');
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.email(account.email)),
+        UpdateExpression: 'SET emailVerified = :true REMOVE verifyHash, verifyExpiresAt',
+        ConditionExpression: 'userId = :userId AND verifyHash = :hash AND verifyExpiresAt > :now',
+        ExpressionAttributeValues: marshall({
+          ':true': true,
+          ':userId': account.userId,
+          ':hash': tokenHash,
+          ':now': epochSeconds(now),
+        }),
+      },
+      refused,
+    );
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.user(account.userId)),
+        UpdateExpression: 'SET emailVerified = :true, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':true': true, ':now': now.toISOString() }),
+      },
+      refused,
+    );
+    await work.commit();
+  }
+
+  async setResetToken(
+    normalizedEmail: string,
+    token: StoredAccountToken,
+  ): Promise<string | undefined> {
+    try {
+      const result = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall(keys.email(normalizedEmail)),
+          // One item holds the one pending reset: a newer request overwrites the older token.
+          UpdateExpression: 'SET resetHash = :hash, resetExpiresAt = :expiresAt',
+          // Refused (at the same cost) when no account has the email: no item is ever made here.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({
+            ':hash': token.hash,
+            ':expiresAt': token.expiresAt,
+          }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (unmarshall(result.Attributes ?? {}) as Partial<CredentialItem>).userId;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async resetPassword(
+    account: AccountKey,
+    tokenHash: string,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    const work = new DynamoDbUnitOfWork(this.db);
+    const refused = () => new InvalidAccountTokenError('password_reset');
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.email(account.email)),
+        // The reset mail reached the owner: the email is verified too (any verification token is
+        // moot), which also lets an owner who lost the verification mail in.
+        UpdateExpression:
+          'SET passwordHash = :passwordHash, emailVerified = :true ' +
+          'REMOVE resetHash, resetExpiresAt, verifyHash, verifyExpiresAt',
+        ConditionExpression: 'userId = :userId AND resetHash = :hash AND resetExpiresAt > :now',
+        ExpressionAttributeValues: marshall({
+          ':passwordHash': passwordHash,
+          ':true': true,
+          ':userId': account.userId,
+          ':hash': tokenHash,
+          ':now': epochSeconds(now),
+        }),
+      },
+      refused,
+    );
+    work.update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.user(account.userId)),
+        UpdateExpression: 'SET emailVerified = :true, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':true': true, ':now': now.toISOString() }),
+      },
+      refused,
+    );
+    await work.commit();
+  }
+
+  addPasswordChange(work: UnitOfWork, account: AccountKey, passwordHash: string): void {
+    dynamoDbUnitOfWork(work).update(
+      {
+        TableName: this.table,
+        Key: marshall(keys.email(account.email)),
+        // A reset link mailed for the old password does not outlive it.
+        UpdateExpression: 'SET passwordHash = :passwordHash REMOVE resetHash, resetExpiresAt',
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: marshall({
+          ':passwordHash': passwordHash,
+          ':userId': account.userId,
+        }),
+      },
+      () => new UserNotFoundError(),
+    );
+  }
+
+  addDeletion(work: UnitOfWork, account: AccountKey): void {
+    const unit = dynamoDbUnitOfWork(work);
+    unit.delete(
+      {
+        TableName: this.table,
+        Key: marshall(keys.email(account.email)),
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: marshall({ ':userId': account.userId }),
+      },
+      () => new UserNotFoundError(),
+    );
+    unit.delete({ TableName: this.table, Key: marshall(keys.user(account.userId)) });
   }
 }

@@ -42,4 +42,9 @@ export abstract class LoginAttemptsRepository {
   abstract countRefusal(email: string, window: number, expiresAt: number): Promise<void>;
   /** Adds the deletion of the pair to a successful sign-in's unit of work. */
   abstract reset(work: UnitOfWork, pair: LoginPair): void;
+  /**
+   * Forgets every lockout item of the typed email (all its pairs and windows): a password reset
+   * proves the owner is back, so whatever was counted against the account no longer holds.
+   */
+  abstract clear(email: string): Promise<void>;
 }

@@ -28,8 +28,25 @@ export interface Credential {
   readonly sessionCount: number;
 }
 
+/** A single-use token of an account mail, as stored on the credential (account-token.ts). */
+export interface StoredAccountToken {
+  /** SHA-256 of the token's secret. */
+  readonly hash: string;
+  /** When it stops working, epoch seconds. */
+  readonly expiresAt: number;
+}
+
 /** A new account: its profile and its credential, written together. */
 export interface NewAccount {
   readonly profile: UserProfile;
   readonly passwordHash: string;
+  /** The token of the verification mail sent at registration. */
+  readonly verification?: StoredAccountToken;
+}
+
+/** An account, as the flows that change or delete it address it (both of its items). */
+export interface AccountKey {
+  readonly userId: string;
+  /** Normalized: the key of the credential. */
+  readonly email: string;
 }

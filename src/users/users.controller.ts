@@ -14,7 +14,7 @@ import { ApiRefusesClientTokens } from '../common/client-tokens.js';
 import { CurrentPrincipal, Public } from '../common/decorators.js';
 import type { UserPrincipal } from '../common/principal.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
-import { UserResponse } from './dto/user.response.js';
+import { CurrentUserResponse, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -37,10 +37,11 @@ export class UsersController {
   @ApiBearerAuth('bearer')
   @ApiOAuth2([], 'oauth2')
   @ApiOperation({ summary: 'The account of the access token', operationId: 'getCurrentUser' })
-  @ApiOkResponse({ type: UserResponse, description: 'The account of the bearer token.' })
+  @ApiOkResponse({ type: CurrentUserResponse, description: 'The account of the bearer token.' })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token.' })
   @ApiRefusesClientTokens()
-  me(@CurrentPrincipal() principal: UserPrincipal): Promise<UserResponse> {
-    return this.users.profileOf(principal.userId, principal.profile);
+  async me(@CurrentPrincipal() principal: UserPrincipal): Promise<CurrentUserResponse> {
+    const user = await this.users.profileOf(principal.userId, principal.profile);
+    return { id: user.id, email: user.email, email_verified: user.emailVerified };
   }
 }

@@ -13,17 +13,23 @@ export class EmailTakenError extends Error {
   }
 }
 
-/** The password breaks the policy (password-policy.ts); `problem` says how, for the caller. */
+/**
+ * The password breaks the policy (password-policy.ts); `problem` says how, for the caller, naming
+ * `field`, the request's field that held it (`password`, or `new_password` when changing it).
+ */
 export class WeakPasswordError extends Error {
   override readonly name = 'WeakPasswordError';
-  constructor(readonly problem: string) {
+  constructor(
+    readonly problem: string,
+    readonly field = 'password',
+  ) {
     super(problem);
   }
 }
 
 /** Why a sign-in was refused, for audits and logs only: every API answers each one alike. */
 export type SignInRefusalReason =
-  'unknown_account' | 'wrong_password' | 'source_locked' | 'account_ceiling';
+  'unknown_account' | 'wrong_password' | 'source_locked' | 'account_ceiling' | 'email_not_verified';
 
 /** What a refused sign-in's audit may say: never the email or password that were typed. */
 export interface SignInRefusalDetail {
@@ -63,6 +69,45 @@ export class AccountLockedError extends Error {
   }
 }
 
+/**
+ * The password was right, but REQUIRE_VERIFIED_EMAIL is on and the account's email has not been
+ * verified yet. Only ever raised after a successful password check, so it tells nothing to
+ * someone who does not know the password.
+ */
+export class EmailNotVerifiedError extends Error {
+  override readonly name = 'EmailNotVerifiedError';
+  readonly code = 'email_not_verified';
+  constructor(
+    readonly detail: SignInRefusalDetail & { readonly reason: 'email_not_verified' } = {
+      reason: 'email_not_verified',
+    },
+  ) {
+    super('the email address of this account has not been verified');
+  }
+}
+
+/** Which mail a single-use account token came in. */
+export type AccountTokenKind = 'email_verification' | 'password_reset';
+
+/**
+ * A token from an account mail that is malformed, unknown, expired, already used, or replaced by
+ * a newer one: deliberately one error, as the reason helps nobody but someone guessing.
+ */
+export class InvalidAccountTokenError extends Error {
+  override readonly name = 'InvalidAccountTokenError';
+  constructor(readonly kind: AccountTokenKind) {
+    super('the token is invalid, expired or already used');
+  }
+}
+
+/** A verification mail was asked for an email that is verified already. */
+export class EmailAlreadyVerifiedError extends Error {
+  override readonly name = 'EmailAlreadyVerifiedError';
+  constructor() {
+    super('the email address is already verified');
+  }
+}
+
 export class UserNotFoundError extends Error {
   override readonly name = 'UserNotFoundError';
   constructor() {
@@ -71,9 +116,13 @@ export class UserNotFoundError extends Error {
 }
 
 /** A refused sign-in, whichever the reason. */
-export type SignInError = BadCredentialsError | AccountLockedError;
+export type SignInError = BadCredentialsError | AccountLockedError | EmailNotVerifiedError;
 export type SignInRefusal = SignInError['code'];
 
 export function isSignInError(error: unknown): error is SignInError {
-  return error instanceof BadCredentialsError || error instanceof AccountLockedError;
+  return (
+    error instanceof BadCredentialsError ||
+    error instanceof AccountLockedError ||
+    error instanceof EmailNotVerifiedError
+  );
 }

@@ -312,14 +312,14 @@ describe('UsersService', () => {
       const { users, repository } = usersWorld();
       await expect(
         users.profileOf('user-1', { email: EMAIL, emailVerified: true }),
-      ).resolves.toEqual({ id: 'user-1', email: EMAIL });
+      ).resolves.toEqual({ id: 'user-1', email: EMAIL, emailVerified: true });
       expect(repository.calls).toEqual([]);
     });
 
     it('reads the profile for a session without one, or raises UserNotFoundError', async () => {
       const { users } = usersWorld();
       const user = await users.register(EMAIL, PASSWORD);
-      await expect(users.profileOf(user.id)).resolves.toEqual(user);
+      await expect(users.profileOf(user.id)).resolves.toEqual({ ...user, emailVerified: false });
       await expect(users.profileOf('nobody')).rejects.toBeInstanceOf(UserNotFoundError);
     });
   });

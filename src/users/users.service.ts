@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../common/audit-log.js';
-import { Clock } from '../common/clock.js';
+import { Clock, epochSeconds } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import type { UnitOfWork } from '../database/unit-of-work.js';
+import { AccountMails } from '../mail/account-mails.js';
+import { newAccountToken, newSecret, parseAccountToken, tokenFor } from './account-token.js';
 import { EMAIL_MAX_LENGTH, normalizeEmail } from './email.js';
 import {
   accountWindow,
@@ -17,10 +19,11 @@ import { LoginAttemptsRepository, type LoginPair } from './login-attempts.reposi
 import { PasswordHasher } from './password-hasher.js';
 import { checkPassword } from './password-policy.js';
 import { sourceKey } from './source-address.js';
-import type { UserProfile } from './user.js';
+import type { AccountKey, StoredAccountToken, UserProfile } from './user.js';
 import {
   AccountLockedError,
   BadCredentialsError,
+  InvalidAccountTokenError,
   UserNotFoundError,
   WeakPasswordError,
 } from './users.errors.js';
@@ -31,6 +34,17 @@ import { VerifiedSignIn } from './verified-sign-in.js';
 export interface PublicUser {
   readonly id: string;
   readonly email: string;
+}
+
+/** An account as GET /user shows it. */
+export interface CurrentUser extends PublicUser {
+  readonly emailVerified: boolean;
+}
+
+/** A password-reset token to mail, for an account that exists. */
+export interface ResetMail {
+  readonly to: string;
+  readonly token: string;
 }
 
 /** The profile fields a session carries for GET /user (SessionsService keeps the snapshot). */
@@ -53,6 +67,7 @@ export interface SignInAttempt {
  */
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
   private readonly login: LoginSettings;
 
   constructor(
@@ -62,25 +77,159 @@ export class UsersService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly mails: AccountMails,
   ) {
     this.login = config.login;
   }
 
-  /** A new account; WeakPasswordError, or EmailTakenError (from the repository's transaction). */
+  /**
+   * A new account; WeakPasswordError, or EmailTakenError (from the repository's transaction).
+   * Its credential holds the token of the verification mail sent next (no request of its own); a
+   * mail that cannot be sent leaves the account as it is (the user can ask for another one).
+   */
   async register(email: string, password: string): Promise<PublicUser> {
-    const problem = await checkPassword(password, this.config.passwords);
-    if (problem) throw new WeakPasswordError(problem);
-    const now = this.clock.now().toISOString();
+    await this.checkNewPassword(password);
+    const now = this.clock.now();
     const profile: UserProfile = {
       id: randomUUID(),
       email: normalizeEmail(email),
       emailVerified: false,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
     };
-    await this.users.create({ profile, passwordHash: await this.hasher.hash(password) });
+    const verification = newAccountToken(profile.id);
+    await this.users.create({
+      profile,
+      passwordHash: await this.hasher.hash(password),
+      verification: this.stored(verification.hash, this.config.accounts.emailTokenTtlSeconds),
+    });
     this.audit.record('user.registered', { userId: profile.id });
+    await this.mailVerification(profile.email, verification.token).catch(() => {
+      // Logged by the mailer (a code, no address); the account stands.
+      this.logger.warn({ event: 'verification_mail.lost', userId: profile.id });
+    });
     return { id: profile.id, email: profile.email };
+  }
+
+  /**
+   * The registration policy (password-policy.ts), for every new password: WeakPasswordError,
+   * whose words name `field`, the request's field that holds the password.
+   */
+  async checkNewPassword(password: string, field = 'password'): Promise<void> {
+    const problem = await checkPassword(password, this.config.passwords);
+    if (problem) throw new WeakPasswordError(problem.replace(/^password\b/, field), field);
+  }
+
+  /**
+   * A signed-in user's password, checked exactly as a sign-in checks it (authenticate: the same
+   * lockout pair, the same counting of failures), for the routes that ask for it again (change
+   * password, delete account). BadCredentialsError or AccountLockedError when refused.
+   */
+  async verifyPasswordOf(
+    userId: string,
+    snapshot: ProfileSnapshot | undefined,
+    password: string,
+    sourceAddress: string | undefined,
+  ): Promise<VerifiedSignIn> {
+    const email = await this.emailOf(userId, snapshot);
+    const signIn = await this.authenticate({ email, password, sourceAddress });
+    // The email's account now is another one (deleted and registered again): not this password.
+    if (signIn.userId !== userId) throw new BadCredentialsError({ reason: 'wrong_password' });
+    return signIn;
+  }
+
+  /**
+   * Adds a password change to a unit of work: the new hash on the credential (the new password
+   * must have passed checkNewPassword) and the release of the attempt its check reserved.
+   */
+  async addPasswordChange(
+    work: UnitOfWork,
+    signIn: VerifiedSignIn,
+    newPassword: string,
+  ): Promise<void> {
+    const passwordHash = await this.hasher.hash(newPassword);
+    this.users.addPasswordChange(work, this.keyOf(signIn), passwordHash);
+    this.releaseAttempt(work, signIn);
+  }
+
+  /**
+   * Adds the deletion of the account whose password `signIn` checked to a unit of work: its
+   * credential (the email claim, so the email can register again), its profile, and the lockout
+   * pair its check reserved. UserNotFoundError at commit if it has gone meanwhile.
+   */
+  addDeletion(work: UnitOfWork, signIn: VerifiedSignIn): void {
+    this.users.addDeletion(work, this.keyOf(signIn));
+    this.releaseAttempt(work, signIn);
+  }
+
+  /** A verified sign-in that goes no further: the attempt it reserved on its pair is given back. */
+  releaseAttempt(work: UnitOfWork, signIn: VerifiedSignIn): void {
+    this.attempts.reset(work, { email: signIn.email, source: signIn.source });
+  }
+
+  /**
+   * A new verification mail; its token replaces the previous one. EmailAlreadyVerifiedError when
+   * there is nothing to verify; MailDeliveryError when the mail could not be sent.
+   */
+  async resendVerification(userId: string, snapshot?: ProfileSnapshot): Promise<void> {
+    const email = await this.emailOf(userId, snapshot);
+    const token = newAccountToken(userId);
+    await this.users.setVerificationToken(
+      { userId, email },
+      this.stored(token.hash, this.config.accounts.emailTokenTtlSeconds),
+    );
+    await this.mailVerification(email, token.token);
+  }
+
+  /**
+   * Redeems a verification token (single use, until EMAIL_TOKEN_TTL): the account's email is
+   * verified. The account, for the caller to update its sessions' snapshots.
+   * InvalidAccountTokenError for any token that does not work.
+   */
+  async verifyEmail(token: string): Promise<AccountKey> {
+    const account = await this.accountOfToken(token, 'email_verification');
+    await this.users.markEmailVerified(account, parseAccountToken(token)!.hash, this.clock.now());
+    this.audit.record('email.verified', { userId: account.userId });
+    return account;
+  }
+
+  /**
+   * A password reset for the typed email: a new token (valid RESET_TOKEN_TTL) replaces any
+   * earlier one, in one write that costs the same whether or not an account has the email, as
+   * does everything else here. The mail to send, or undefined when no account has the email.
+   */
+  async requestPasswordReset(email: string): Promise<ResetMail | undefined> {
+    const to = normalizeEmail(email);
+    const { secret, hash } = newSecret();
+    const userId = await this.users.setResetToken(
+      to,
+      this.stored(hash, this.config.accounts.resetTokenTtlSeconds),
+    );
+    return userId === undefined ? undefined : { to, token: tokenFor(userId, secret) };
+  }
+
+  /**
+   * Redeems a password-reset token (single use, until RESET_TOKEN_TTL, the newest only): the new
+   * password (the registration policy's) replaces the old, the email counts as verified (the
+   * mail reached its owner: with REQUIRE_VERIFIED_EMAIL, this is the way in for an owner who lost
+   * the verification mail and cannot sign in to ask for another), and the email's lockout is
+   * cleared.
+   * The account, for the caller to end its sessions. WeakPasswordError,
+   * InvalidAccountTokenError.
+   */
+  async confirmPasswordReset(token: string, newPassword: string): Promise<AccountKey> {
+    await this.checkNewPassword(newPassword, 'new_password');
+    const account = await this.accountOfToken(token, 'password_reset');
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.resetPassword(
+      account,
+      parseAccountToken(token)!.hash,
+      passwordHash,
+      this.clock.now(),
+    );
+    await this.attempts.clear(account.email);
+    this.audit.record('password.reset', { userId: account.userId });
+    return account;
   }
 
   /**
@@ -159,11 +308,46 @@ export class UsersService {
    * GET /user: from the session's profile snapshot when the bearer check read one (no request of
    * its own), else from the profile item (sessions started before sessions carried snapshots).
    */
-  async profileOf(userId: string, snapshot?: ProfileSnapshot): Promise<PublicUser> {
-    if (snapshot) return { id: userId, email: snapshot.email };
+  async profileOf(userId: string, snapshot?: ProfileSnapshot): Promise<CurrentUser> {
+    if (snapshot) {
+      return { id: userId, email: snapshot.email, emailVerified: snapshot.emailVerified };
+    }
     const profile = await this.users.findProfile(userId);
     if (!profile) throw new UserNotFoundError();
-    return { id: profile.id, email: profile.email };
+    return { id: profile.id, email: profile.email, emailVerified: profile.emailVerified };
+  }
+
+  /** The user's email: from the session's snapshot when the bearer check read one. */
+  private async emailOf(userId: string, snapshot?: ProfileSnapshot): Promise<string> {
+    if (snapshot) return snapshot.email;
+    const profile = await this.users.findProfile(userId);
+    if (!profile) throw new UserNotFoundError();
+    return profile.email;
+  }
+
+  /** The account a well-formed token names (one read of its profile), or the token's refusal. */
+  private async accountOfToken(
+    token: string,
+    kind: InvalidAccountTokenError['kind'],
+  ): Promise<AccountKey> {
+    const parsed = parseAccountToken(token);
+    if (!parsed) throw new InvalidAccountTokenError(kind);
+    const profile = await this.users.findProfile(parsed.userId);
+    if (!profile) throw new InvalidAccountTokenError(kind);
+    return { userId: profile.id, email: profile.email };
+  }
+
+  private keyOf(signIn: VerifiedSignIn): AccountKey {
+    return { userId: signIn.userId, email: signIn.email };
+  }
+
+  /** A token's hash as stored, with its end `ttlSeconds` from now. */
+  private stored(hash: string, ttlSeconds: number): StoredAccountToken {
+    return { hash, expiresAt: epochSeconds(this.clock.now()) + ttlSeconds };
+  }
+
+  private mailVerification(to: string, token: string): Promise<void> {
+    return this.mails.sendVerification(to, token, this.config.accounts.emailTokenTtlSeconds);
   }
 
   /**

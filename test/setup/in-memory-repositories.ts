@@ -14,8 +14,20 @@ import {
   LoginAttemptsRepository,
   type LoginPair,
 } from '../../src/users/login-attempts.repository.js';
-import type { Credential, NewAccount, UserProfile } from '../../src/users/user.js';
-import { BadCredentialsError, EmailTakenError } from '../../src/users/users.errors.js';
+import type {
+  AccountKey,
+  Credential,
+  NewAccount,
+  StoredAccountToken,
+  UserProfile,
+} from '../../src/users/user.js';
+import {
+  BadCredentialsError,
+  EmailAlreadyVerifiedError,
+  EmailTakenError,
+  InvalidAccountTokenError,
+  UserNotFoundError,
+} from '../../src/users/users.errors.js';
 import {
   UsersRepository,
   type SessionCount,
@@ -182,6 +194,17 @@ export class InMemorySessionsRepository extends SessionsRepository {
     return Promise.resolve(true);
   }
 
+  addDelete(work: UnitOfWork, sessionId: string): void {
+    this.calls.push('addDelete');
+    inMemory(work).add({ refused: () => undefined, apply: () => this.items.delete(sessionId) });
+  }
+
+  delete(sessionId: string): Promise<void> {
+    this.calls.push('delete');
+    this.items.delete(sessionId);
+    return Promise.resolve();
+  }
+
   /** Ended sessions leave the index (DynamoDbSessionsRepository removes their gsi1 keys). */
   private indexed(userId: string): Session[] {
     return [...this.items.values()]
@@ -245,6 +268,16 @@ export class InMemoryLoginAttemptsRepository extends LoginAttemptsRepository {
     });
   }
 
+  clear(email: string): Promise<void> {
+    this.calls.push('clear');
+    for (const key of [...this.pairs.keys()])
+      if (key.startsWith(`${email}|`)) this.pairs.delete(key);
+    for (const key of [...this.windows.keys()]) {
+      if (key.startsWith(`${email}|`)) this.windows.delete(key);
+    }
+    return Promise.resolve();
+  }
+
   /** Failures of the email in the window (what DynamoDbUsersRepository.findForSignIn reads). */
   failures(email: string, window: number): number {
     return this.windows.get(`${email}|${window}`)?.failures ?? 0;
@@ -260,10 +293,16 @@ export class InMemoryLoginAttemptsRepository extends LoginAttemptsRepository {
 
 const pairKey = (pair: LoginPair): string => `${pair.email}|${pair.source}`;
 
+/** A credential as stored in memory: with its pending tokens (verification, reset). */
+export type StoredCredential = Credential & {
+  readonly verify?: StoredAccountToken;
+  readonly reset?: StoredAccountToken;
+};
+
 export class InMemoryUsersRepository extends UsersRepository {
   readonly profiles = new Map<string, UserProfile>();
   /** Credentials by normalized email. */
-  readonly credentials = new Map<string, Credential>();
+  readonly credentials = new Map<string, StoredCredential>();
   readonly calls: string[] = [];
 
   /** The window counters live with the lockout's items, as in the table. */
@@ -271,7 +310,7 @@ export class InMemoryUsersRepository extends UsersRepository {
     super();
   }
 
-  create({ profile, passwordHash }: NewAccount): Promise<void> {
+  create({ profile, passwordHash, verification }: NewAccount): Promise<void> {
     this.calls.push('create');
     if (this.credentials.has(profile.email)) return Promise.reject(new EmailTakenError());
     this.profiles.set(profile.id, profile);
@@ -281,8 +320,98 @@ export class InMemoryUsersRepository extends UsersRepository {
       passwordHash,
       emailVerified: profile.emailVerified,
       sessionCount: 0,
+      verify: verification,
     });
     return Promise.resolve();
+  }
+
+  setVerificationToken(account: AccountKey, token: StoredAccountToken): Promise<void> {
+    this.calls.push('setVerificationToken');
+    const credential = this.credentials.get(account.email);
+    if (credential?.userId !== account.userId) return Promise.reject(new UserNotFoundError());
+    if (credential.emailVerified) return Promise.reject(new EmailAlreadyVerifiedError());
+    this.credentials.set(account.email, { ...credential, verify: token });
+    return Promise.resolve();
+  }
+
+  markEmailVerified(account: AccountKey, tokenHash: string, now: Date): Promise<void> {
+    this.calls.push('markEmailVerified');
+    const credential = this.credentials.get(account.email);
+    const profile = this.profiles.get(account.userId);
+    if (
+      credential?.userId !== account.userId ||
+      !profile ||
+      credential.verify?.hash !== tokenHash ||
+      credential.verify.expiresAt <= epochSeconds(now)
+    ) {
+      return Promise.reject(new InvalidAccountTokenError('email_verification'));
+    }
+    this.credentials.set(account.email, { ...credential, emailVerified: true, verify: undefined });
+    this.profiles.set(account.userId, { ...profile, emailVerified: true });
+    return Promise.resolve();
+  }
+
+  setResetToken(normalizedEmail: string, token: StoredAccountToken): Promise<string | undefined> {
+    this.calls.push('setResetToken');
+    const credential = this.credentials.get(normalizedEmail);
+    if (!credential) return Promise.resolve(undefined);
+    this.credentials.set(normalizedEmail, { ...credential, reset: token });
+    return Promise.resolve(credential.userId);
+  }
+
+  resetPassword(
+    account: AccountKey,
+    tokenHash: string,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    this.calls.push('resetPassword');
+    const credential = this.credentials.get(account.email);
+    if (
+      credential?.userId !== account.userId ||
+      credential.reset?.hash !== tokenHash ||
+      credential.reset.expiresAt <= epochSeconds(now)
+    ) {
+      return Promise.reject(new InvalidAccountTokenError('password_reset'));
+    }
+    this.credentials.set(account.email, {
+      ...credential,
+      passwordHash,
+      emailVerified: true,
+      reset: undefined,
+      verify: undefined,
+    });
+    const profile = this.profiles.get(account.userId);
+    if (profile) this.profiles.set(account.userId, { ...profile, emailVerified: true });
+    return Promise.resolve();
+  }
+
+  addPasswordChange(work: UnitOfWork, account: AccountKey, passwordHash: string): void {
+    this.calls.push('addPasswordChange');
+    inMemory(work).add({
+      refused: () =>
+        this.credentials.get(account.email)?.userId === account.userId
+          ? undefined
+          : new UserNotFoundError(),
+      apply: () => {
+        const credential = this.credentials.get(account.email)!;
+        this.credentials.set(account.email, { ...credential, passwordHash, reset: undefined });
+      },
+    });
+  }
+
+  addDeletion(work: UnitOfWork, account: AccountKey): void {
+    this.calls.push('addDeletion');
+    inMemory(work).add({
+      refused: () =>
+        this.credentials.get(account.email)?.userId === account.userId
+          ? undefined
+          : new UserNotFoundError(),
+      apply: () => {
+        this.credentials.delete(account.email);
+        this.profiles.delete(account.userId);
+      },
+    });
   }
 
   findProfile(userId: string): Promise<UserProfile | undefined> {

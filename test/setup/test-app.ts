@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.setup.js';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp, createApp } from '../../src/app.setup.js';
+import { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createDynamoDbClient } from '../../src/database/dynamodb.client.js';
@@ -41,5 +44,57 @@ export async function createTestApp(
     client.destroy();
   }
   const app = await createApp(config);
+  return { app, config, server: app.getHttpServer(), close: () => app.close() };
+}
+
+/**
+ * A clock that runs with the wall clock, moved on by `advance` (an offset): the app's own
+ * decisions (token and session expiry) see the moved time, while JWTs and everything else that
+ * reads the wall clock still agree with each other.
+ */
+export class ShiftedClock extends Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(seconds: number): this {
+    this.offsetMs += seconds * 1000;
+    return this;
+  }
+}
+
+/**
+ * The real application as createTestApp builds it, with `clock` in place of the system clock in
+ * every module (the one provider a test replaces).
+ */
+export async function createTestAppWithClock(
+  clock: Clock,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest (global setup)');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DYNAMODB_ENDPOINT: endpoint,
+    TABLE_NAME: `test-${randomUUID()}`,
+    DATA_DIR: join(tmpdir(), `session-service-test-${randomUUID()}`),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const client = createDynamoDbClient(config.dynamodb);
+  await ensureTable(client, config.dynamodb.tableName);
+  client.destroy();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureApp(app, config);
+  await app.init();
   return { app, config, server: app.getHttpServer(), close: () => app.close() };
 }

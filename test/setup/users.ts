@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../src/config/app-config.js';
+import { AccountMails } from '../../src/mail/account-mails.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { RecordingAuditLog } from './audit.js';
@@ -19,7 +20,41 @@ export const USERS_CONFIG = {
     accountWindowSeconds: 86_400,
   },
   sessions: { maxPerUser: 50 },
+  accounts: {
+    emailTokenTtlSeconds: 86_400,
+    resetTokenTtlSeconds: 900,
+    requireVerifiedEmail: false,
+  },
 } as AppConfig;
+
+/** The account mails as sent, for specs: to whom, which kind, and the token they carry. */
+export class RecordingAccountMails extends AccountMails {
+  readonly sent: Array<{ kind: 'verification' | 'reset'; to: string; token: string }> = [];
+  /** Set to make the next sends fail, as a mailer that cannot deliver. */
+  failWith?: Error;
+
+  constructor() {
+    // The mailer is never reached: both sends are replaced below.
+    super(undefined as never, undefined as never);
+  }
+
+  override sendVerification(to: string, token: string): Promise<void> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    this.sent.push({ kind: 'verification', to, token });
+    return Promise.resolve();
+  }
+
+  override sendPasswordReset(to: string, token: string): Promise<void> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    this.sent.push({ kind: 'reset', to, token });
+    return Promise.resolve();
+  }
+
+  /** The newest mail of a kind to `to`. */
+  latest(kind: 'verification' | 'reset', to: string) {
+    return this.sent.filter((mail) => mail.kind === kind && mail.to === to).at(-1);
+  }
+}
 
 /** The one place specs make a PasswordHasher (the real one: argon2id). */
 export function passwordHasher(): PasswordHasher {
@@ -34,6 +69,7 @@ export function usersWorld(
   overrides: {
     login?: Partial<AppConfig['login']>;
     sessions?: Partial<AppConfig['sessions']>;
+    accounts?: Partial<AppConfig['accounts']>;
     clock?: TestClock;
     hasher?: PasswordHasher;
   } = {},
@@ -42,14 +78,16 @@ export function usersWorld(
     ...USERS_CONFIG,
     login: { ...USERS_CONFIG.login, ...overrides.login },
     sessions: { ...USERS_CONFIG.sessions, ...overrides.sessions },
+    accounts: { ...USERS_CONFIG.accounts, ...overrides.accounts },
   } as AppConfig;
   const clock = overrides.clock ?? new TestClock('2026-03-01T12:00:00.000Z');
   const attempts = new InMemoryLoginAttemptsRepository();
   const repository = new InMemoryUsersRepository(attempts);
   const audit = new RecordingAuditLog();
   const hasher = overrides.hasher ?? passwordHasher();
-  const users = new UsersService(repository, attempts, hasher, config, clock, audit);
-  return { config, clock, attempts, repository, audit, hasher, users };
+  const mails = new RecordingAccountMails();
+  const users = new UsersService(repository, attempts, hasher, config, clock, audit, mails);
+  return { config, clock, attempts, repository, audit, hasher, users, mails };
 }
 
 /**

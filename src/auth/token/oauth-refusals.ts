@@ -9,6 +9,10 @@ export type Refusal = SignInRefusal | RotationRefusal;
 /** One message for unknown email, wrong password and a locked account: nothing to learn. */
 const WRONG_CREDENTIALS = 'the username or password is incorrect';
 
+/** REQUIRE_VERIFIED_EMAIL: said only to someone who gave the right password. */
+export const EMAIL_NOT_VERIFIED =
+  'the email address of this account has not been verified: follow the link in the verification mail (POST /user/email/verify/resend sends a new one)';
+
 /**
  * The token endpoint's answer to each refusal (RFC 6749 §5.2): the one table for /oauth/token,
  * used by the password grant's guard and the refresh grant. Every refusal here is `invalid_grant`:
@@ -18,6 +22,7 @@ const WRONG_CREDENTIALS = 'the username or password is incorrect';
 const OAUTH_REFUSALS: { readonly [R in Refusal]: () => ApiError } = {
   bad_credentials: () => new InvalidGrantError(WRONG_CREDENTIALS),
   account_locked: () => new InvalidGrantError(WRONG_CREDENTIALS),
+  email_not_verified: () => new InvalidGrantError(EMAIL_NOT_VERIFIED),
   unknown: () => new InvalidGrantError('the refresh token is invalid'),
   other_client: () => new InvalidGrantError('the refresh token was issued to another client'),
   revoked: () => new InvalidGrantError('the session has ended'),

@@ -1,12 +1,12 @@
 import { PASSWORD } from '../../../test/setup/password.js';
 import { tokenEndpoint } from '../../../test/setup/token-endpoint.js';
-import { BadCredentialsError } from '../../users/users.errors.js';
+import { BadCredentialsError, EmailNotVerifiedError } from '../../users/users.errors.js';
 
 const EMAIL = 'ada@example.com';
 const SOURCE = '198.51.100.7';
 
-async function world(maxPerUser = 50) {
-  const endpoint = tokenEndpoint({ sessions: { maxPerUser } });
+async function world(maxPerUser = 50, requireVerifiedEmail = false) {
+  const endpoint = tokenEndpoint({ sessions: { maxPerUser }, accounts: { requireVerifiedEmail } });
   const ada = await endpoint.users.register(EMAIL, PASSWORD);
   const verify = (password = PASSWORD) =>
     endpoint.signIn.verify({ email: EMAIL, password, sourceAddress: SOURCE, clientId: 'demo-app' });
@@ -86,5 +86,32 @@ describe('SignInService', () => {
     expect(audit.of('login.failed')).toEqual([
       { event: 'login.failed', clientId: 'demo-app', reason: 'unknown_account' },
     ]);
+  });
+
+  describe('REQUIRE_VERIFIED_EMAIL', () => {
+    it('refuses an unverified account once the password is right, giving its attempt back', async () => {
+      const { verify, attempts, audit, ada } = await world(50, true);
+      await expect(verify('wrong')).rejects.toBeInstanceOf(BadCredentialsError);
+      await expect(verify()).rejects.toEqual(
+        new EmailNotVerifiedError({ reason: 'email_not_verified', userId: ada.id }),
+      );
+      // The right password's attempt is given back, and with it the pair (a success's reset).
+      expect(attempts.pairs.has(`${EMAIL}|${SOURCE}`)).toBe(false);
+      expect(audit.of('login.failed').map((entry) => entry.reason)).toEqual([
+        'wrong_password',
+        'email_not_verified',
+      ]);
+    });
+
+    it('signs a verified account in', async () => {
+      const { verify, users, mails } = await world(50, true);
+      await users.verifyEmail(mails.latest('verification', EMAIL)!.token);
+      await expect(verify()).resolves.toMatchObject({ email: EMAIL, emailVerified: true });
+    });
+
+    it('is off by default', async () => {
+      const { verify } = await world();
+      await expect(verify()).resolves.toMatchObject({ emailVerified: false });
+    });
   });
 });

@@ -3,7 +3,7 @@ import { AuditLog } from '../../common/audit-log.js';
 import { AppConfig } from '../../config/app-config.js';
 import { UnitOfWorkFactory } from '../../database/unit-of-work.js';
 import { SessionsService, type IssuedSession } from '../../sessions/sessions.service.js';
-import { isSignInError } from '../../users/users.errors.js';
+import { EmailNotVerifiedError, isSignInError } from '../../users/users.errors.js';
 import { UsersService, type SignInAttempt } from '../../users/users.service.js';
 import type { VerifiedSignIn } from '../../users/verified-sign-in.js';
 
@@ -36,10 +36,22 @@ export class SignInService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** The password check (UsersService.authenticate); its refusals are audited and rethrown. */
+  /**
+   * The password check (UsersService.authenticate); its refusals are audited and rethrown. With
+   * REQUIRE_VERIFIED_EMAIL, a right password on an account whose email is not verified is refused
+   * (EmailNotVerifiedError, which says why: the caller knows the password); the attempt it
+   * reserved is released, so an owner waiting for the mail does not lock the account out.
+   */
   async verify(attempt: ClientSignInAttempt): Promise<VerifiedSignIn> {
     try {
-      return await this.users.authenticate(attempt);
+      const signIn = await this.users.authenticate(attempt);
+      if (this.config.accounts.requireVerifiedEmail && !signIn.emailVerified) {
+        const work = this.units.begin();
+        this.users.releaseAttempt(work, signIn);
+        await work.commit();
+        throw new EmailNotVerifiedError({ reason: 'email_not_verified', userId: signIn.userId });
+      }
+      return signIn;
     } catch (error) {
       this.auditRefusal(error, attempt.clientId);
       throw error;

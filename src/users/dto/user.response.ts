@@ -7,3 +7,12 @@ export class UserResponse {
   @ApiProperty({ example: 'ada@example.com' })
   email!: string;
 }
+
+/** GET /user: the account, and whether its email has been verified. */
+export class CurrentUserResponse extends UserResponse {
+  @ApiProperty({
+    example: false,
+    description: 'Whether the email was verified (POST /user/email/verify).',
+  })
+  email_verified!: boolean;
+}
