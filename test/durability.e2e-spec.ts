@@ -26,19 +26,24 @@ describe('local data survives a crash of DynamoDB Local', () => {
       DEMO_CLIENT: 'false',
     };
     const before = await createTestApp(env, { createTable: true });
-    const created = await Promise.all(
-      emails.map((email) =>
-        request(before.server).post('/user').send({ email, password: PASSWORD }),
-      ),
-    );
-    // 201, or 503 where DynamoDB Local (a couple of dozen transactions a second on a loaded 2-core
-    // machine) kept one waiting past the attempt limit: nothing else.
-    const statuses = created.map((response) => response.status);
-    expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
-    const acknowledged = emails.filter((_, i) => statuses[i] === 201);
-    expect(acknowledged.length).toBeGreaterThanOrEqual(emails.length / 2);
-    await first.stop('SIGKILL');
-    await before.close();
+    let acknowledged: string[];
+    try {
+      const created = await Promise.all(
+        emails.map((email) =>
+          request(before.server).post('/user').send({ email, password: PASSWORD }),
+        ),
+      );
+      // 201, or 503 where DynamoDB Local (a couple of dozen transactions a second on a loaded
+      // 2-core machine) kept one waiting past the attempt limit: nothing else.
+      const statuses = created.map((response) => response.status);
+      expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+      acknowledged = emails.filter((_, i) => statuses[i] === 201);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(emails.length / 2);
+    } finally {
+      // Also when an expectation failed: a DynamoDB Local left running keeps jest from exiting.
+      await first.stop('SIGKILL');
+      await before.close();
+    }
 
     const second = await startLocalDynamoDb(dataDir);
     const after = await createTestApp(
