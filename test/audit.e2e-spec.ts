@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './setup/free-port.js';
-import { closeSources, requestFrom, type Body } from './setup/from-address.js';
+import { closeSources, requestFrom, type Body } from './setup/loopback-sources.js';
 import { CONFIDENTIAL, PASSWORD } from './setup/oauth.js';
 
 interface LogLine {

@@ -1,5 +1,10 @@
 import { PASSWORD } from './setup/password.js';
-import { formBody, jsonBody, listenOnLoopback, type Reply } from './setup/source-address.js';
+import {
+  formBody,
+  jsonBody,
+  listenOnLoopback,
+  type SourcedResponse as Reply,
+} from './setup/loopback-sources.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
 const CONCURRENT_SIGN_INS = 20;

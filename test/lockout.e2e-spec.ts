@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeSources, listen, passwordGrantFrom, postFrom } from './setup/from-address.js';
+import { closeSources, listen, passwordGrantFrom, postFrom } from './setup/loopback-sources.js';
 import { lockoutItems } from './setup/lockout-items.js';
 import { PASSWORD, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';

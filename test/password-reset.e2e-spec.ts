@@ -4,7 +4,7 @@ import { RESET_REQUEST_FLOOR_MS } from '../src/accounts/password-reset.service.j
 import { DynamoDbRequestCounter } from '../src/database/dynamodb.client.js';
 import { readOutbox } from '../src/mail/testing/outbox.js';
 import { mailTo, RESET_SUBJECT, tokenOf } from './setup/account-mail.js';
-import { closeSources, listen, postFrom } from './setup/from-address.js';
+import { closeSources, listen, postFrom } from './setup/loopback-sources.js';
 import { lockoutItems } from './setup/lockout-items.js';
 import { PASSWORD, passwordGrant, refresh, registerUser, uniqueEmail } from './setup/oauth.js';
 import { createTestAppWithClock, ShiftedClock, type TestApp } from './setup/test-app.js';

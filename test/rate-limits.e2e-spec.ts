@@ -6,9 +6,9 @@ import {
   formBody,
   jsonBody,
   listenOnLoopback,
-  type Reply,
+  type SourcedResponse as Reply,
   type Send,
-} from './setup/source-address.js';
+} from './setup/loopback-sources.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 
 const CREDENTIALS_PER_MINUTE = 5;

@@ -1,4 +1,4 @@
-import { closeSources, listen, passwordGrantFrom } from './setup/from-address.js';
+import { closeSources, listen, passwordGrantFrom } from './setup/loopback-sources.js';
 import { PASSWORD, registerUser, uniqueEmail } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 

@@ -9,6 +9,9 @@ import type { TestApp } from './test-app.js';
  */
 export interface SourcedResponse {
   readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+  /** The body parsed as JSON; {} when it is empty or not JSON. */
   readonly body: Record<string, unknown>;
   /** Client-side time from sending to the whole answer, milliseconds. */
   readonly ms: number;
@@ -37,8 +40,18 @@ export function closeSources(): void {
   agents.clear();
 }
 
-/** A request body: a form (application/x-www-form-urlencoded) or JSON. */
-export type Body = { readonly form: Record<string, string> } | { readonly json: unknown };
+/** A request body: a form (application/x-www-form-urlencoded), JSON, or text sent as it is. */
+export type Body =
+  { readonly form: Record<string, string> } | { readonly json: unknown } | { readonly raw: string };
+
+function parsed(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** A request from `source` to the server on 127.0.0.1:`port`. */
 export function requestFrom(
@@ -52,11 +65,13 @@ export function requestFrom(
   const payload =
     body === undefined
       ? ''
-      : 'json' in body
-        ? JSON.stringify(body.json)
-        : new URLSearchParams(body.form).toString();
+      : 'raw' in body
+        ? body.raw
+        : 'json' in body
+          ? JSON.stringify(body.json)
+          : new URLSearchParams(body.form).toString();
   const type =
-    body === undefined
+    body === undefined || 'raw' in body
       ? {}
       : {
           'content-type': 'json' in body ? 'application/json' : 'application/x-www-form-urlencoded',
@@ -79,7 +94,9 @@ export function requestFrom(
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            headers: res.headers,
+            text,
+            body: parsed(text),
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           }),
         );
@@ -117,4 +134,46 @@ export function passwordGrantFrom(
     { form: { grant_type: 'password', username, password, client_id: 'demo-app' } },
     headers,
   );
+}
+
+/** What `listenOnLoopback`'s senders take: headers and a body already encoded. */
+export interface Encoded {
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** A sender from one source address: `(method, path, encoded?)`. */
+export type Send = (method: string, path: string, options?: Encoded) => Promise<SourcedResponse>;
+
+/** The test app listening on 127.0.0.1, and senders from chosen source addresses. */
+export async function listenOnLoopback(
+  t: TestApp,
+): Promise<{ from: (source: string) => Send; close: () => void }> {
+  const port = await listen(t);
+  return {
+    from:
+      (source) =>
+      (method, path, options = {}) =>
+        requestFrom(source, port, method, path, {
+          body: options.body === undefined ? undefined : { raw: options.body },
+          headers: options.headers,
+        }),
+    close: closeSources,
+  };
+}
+
+/** A form-encoded body and its headers. */
+export function formBody(params: Record<string, string>): Required<Encoded> {
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
+/** A JSON body and its headers. */
+export function jsonBody(value: unknown, headers: Record<string, string> = {}): Required<Encoded> {
+  return {
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(value),
+  };
 }
