@@ -210,12 +210,29 @@ export async function close(): Promise<void> {
 }
 
 /**
+ * A request through the whole stack (API Gateway mapping, Express, every global middleware, guard
+ * and interceptor, the request log, a JSON answer), made once in the init phase so that the first
+ * event finds that code compiled and its lazily built parts built. A public, cacheable route that
+ * reads nothing from DynamoDB; its log line carries the request id `lambda-init-warm-up`.
+ */
+const WARM_UP_EVENT: HttpApiEvent = {
+  version: '2.0',
+  rawPath: '/.well-known/oauth-authorization-server',
+  rawQueryString: '',
+  headers: { 'x-request-id': 'lambda-init-warm-up', host: 'localhost' },
+  requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } },
+  isBase64Encoded: false,
+};
+
+/**
  * Lambda's init phase: the app is built now, not by the first event (which then costs only its
  * own work). A failure is logged by getInstance() and forgotten, never thrown: a module whose
  * import fails would make Lambda discard the container and run the init again on every event (a
  * crash loop); this way the container starts, and the first event tries again.
  */
-await getInstance().catch(() => undefined);
+await getInstance()
+  .then(({ serve }) => serve(WARM_UP_EVENT, {}))
+  .catch(() => undefined);
 
 /** The Lambda handler (`dist-lambda/lambda.handler` in serverless.yml). */
 export async function handler(event: unknown, context: object): Promise<ApiGatewayResult> {
