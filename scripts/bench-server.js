@@ -14,15 +14,24 @@
 //              their durations in ms
 //   close      close the app and exit
 //
-// The configuration comes as JSON in BENCH_SERVER_ENV (loadConfig's variables).
+// The configuration comes as JSON in BENCH_SERVER_ENV (loadConfig's variables); BENCH_DIST names
+// the build to run (dist/ by default).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp } from '../dist/app.setup.js';
-import { loadConfig } from '../dist/config/load-config.js';
-import { DynamoDbRequestCounter } from '../dist/database/dynamodb.client.js';
-import { SessionsService } from '../dist/sessions/sessions.service.js';
-import { PasswordHasher } from '../dist/users/password-hasher.js';
+import { pathToFileURL } from 'node:url';
+
+// dist/ by default; BENCH_DIST names another build (a copy under dist-compare/, so that it
+// resolves the project's node_modules) for a side-by-side comparison.
+const dist = process.env.BENCH_DIST
+  ? pathToFileURL(`${process.env.BENCH_DIST}/`).href
+  : new URL('../dist/', import.meta.url).href;
+const load = (path) => import(new URL(path, dist).href);
+const { createApp } = await load('app.setup.js');
+const { loadConfig } = await load('config/load-config.js');
+const { DynamoDbRequestCounter } = await load('database/dynamodb.client.js');
+const { SessionsService } = await load('sessions/sessions.service.js');
+const { PasswordHasher } = await load('users/password-hasher.js');
 
 /**
  * Counts, at the server, the responses the app finished, by status. autocannon stops with requests

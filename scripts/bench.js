@@ -32,6 +32,11 @@ const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
 const ARGON2_RUNS = positiveInt('BENCH_ARGON2_RUNS', 20);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const PROFILE_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+/**
+ * Another build of the app (a copy of dist/ under dist-compare/): run beside dist/, each scenario
+ * on one then the other within every round, so that both meet the same machine load.
+ */
+const COMPARE = process.env.BENCH_COMPARE ? resolve(process.env.BENCH_COMPARE) : undefined;
 /** Unmeasured load before each timed run, so JIT, sockets and caches are warm when we measure. */
 const WARMUP_S = 2;
 const DB_ALONE_S = 3;
@@ -65,9 +70,13 @@ const form = (fields) => new URLSearchParams(fields).toString();
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** The app in its own process (scripts/bench-server.js), driven over the IPC channel. */
-async function startServer(env) {
+async function startServer(env, distDir) {
   const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'bench-server.js'), [], {
-    env: { ...process.env, BENCH_SERVER_ENV: JSON.stringify(env) },
+    env: {
+      ...process.env,
+      BENCH_SERVER_ENV: JSON.stringify(env),
+      ...(distDir && { BENCH_DIST: distDir }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map();
@@ -156,14 +165,16 @@ const median = (values) => {
 };
 
 /** One measured run of a scenario: warm-up, counters reset, load, drain, counters read. */
-async function run(scenario, { server, baseUrl, round }) {
+async function run(scenario, { server, baseUrl, round, label }) {
   const connections = scenario.connections ?? CONNECTIONS;
   process.stderr.write(
-    `round ${round}, ${scenario.name}: warming up ${WARMUP_S} s, then ${DURATION_S} s measured\n`,
+    `round ${round}, ${scenario.name}${label ? ` (${label})` : ''}: warming up ${WARMUP_S} s, then ${DURATION_S} s measured\n`,
   );
   await scenario.prepare?.();
   await load(baseUrl, scenario.request, WARMUP_S, connections);
-  const profile = PROFILE_DIR && join(PROFILE_DIR, `${scenario.key}-r${round}.cpuprofile`);
+  const profile =
+    PROFILE_DIR &&
+    join(PROFILE_DIR, `${scenario.key}${label ? `-${label}` : ''}-r${round}.cpuprofile`);
   await server.ask('stats', {}); // drains what the warm-up left in flight
   await scenario.prepare?.();
   await server.ask('reset', { profile: Boolean(profile) });
@@ -390,7 +401,7 @@ async function main() {
     await ensureTable(setupClient, tableName);
     setupClient.destroy();
 
-    const server = await startServer({
+    const serverEnv = {
       NODE_ENV: 'development',
       LOG_LEVEL: 'silent',
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
@@ -408,9 +419,16 @@ async function main() {
       RATE_LIMIT_CREDENTIALS_PER_MINUTE: '100000',
       // Room for CONNECTIONS concurrent password grants in the hashing queue.
       HASH_QUEUE_MAX: String(Math.max(32, CONNECTIONS * 2)),
-    });
-    cleanups.push(() => server.ask('close').catch(() => server.kill()));
-    const baseUrl = `http://127.0.0.1:${server.port}`;
+    };
+    const builds = [{ label: COMPARE ? 'dist' : '', dir: undefined }];
+    if (COMPARE) builds.push({ label: COMPARE.split('/').pop(), dir: COMPARE });
+    const servers = [];
+    for (const build of builds) {
+      const server = await startServer(serverEnv, build.dir);
+      cleanups.push(() => server.ask('close').catch(() => server.kill()));
+      servers.push({ ...build, server, baseUrl: `http://127.0.0.1:${server.port}` });
+    }
+    const [{ server, baseUrl }] = servers;
 
     const user = await call(baseUrl, '/user', {
       method: 'POST',
@@ -428,29 +446,52 @@ async function main() {
       headers: FORM_HEADERS,
       body: passwordBody,
     });
-    // Sessions made straight through the service (real DynamoDB writes): a pool of password
-    // grants would spend seconds in argon2 before the refresh run even starts.
-    const refreshTokens = [];
-    const topUp = async () => {
-      const missing = SESSION_POOL - refreshTokens.length;
-      if (missing <= 0) return;
-      refreshTokens.push(
-        ...(await server.ask('sessions', { userId: user.id, clientId: CLIENT_ID, count: missing })),
-      );
-    };
 
     process.stderr.write(`argon2id verification alone: ${ARGON2_RUNS} runs\n`);
     const argon2Times = await server.ask('argon2', { runs: ARGON2_RUNS, password: PASSWORD });
     const argon2Ms = median(argon2Times);
 
-    const list = scenarios({ passwordBody, accessToken, refreshTokens, topUp });
-    const runs = new Map(list.map((scenario) => [scenario, []]));
+    for (const entry of servers) {
+      // Sessions made straight through the service (real DynamoDB writes): a pool of password
+      // grants would spend seconds in argon2 before the refresh run even starts. One pool per
+      // server, topped up by that server.
+      const refreshTokens = [];
+      const topUp = async () => {
+        const missing = SESSION_POOL - refreshTokens.length;
+        if (missing <= 0) return;
+        refreshTokens.push(
+          ...(await entry.server.ask('sessions', {
+            userId: user.id,
+            clientId: CLIENT_ID,
+            count: missing,
+          })),
+        );
+      };
+      entry.scenarios = scenarios({ passwordBody, accessToken, refreshTokens, topUp });
+      entry.runs = entry.scenarios.map(() => []);
+    }
     for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const scenario of list) {
-        runs.get(scenario).push(await run(scenario, { server, baseUrl, round }));
+      for (let i = 0; i < servers[0].scenarios.length; i += 1) {
+        // Alternating which build goes first, so neither always follows the other's load.
+        const order = round % 2 === 1 ? servers : [...servers].reverse();
+        for (const entry of order) {
+          entry.runs[i].push(
+            await run(entry.scenarios[i], {
+              server: entry.server,
+              baseUrl: entry.baseUrl,
+              round,
+              label: entry.label,
+            }),
+          );
+        }
       }
     }
-    const rows = list.map((scenario) => summarise(scenario, runs.get(scenario), argon2Ms));
+    const rows = servers[0].scenarios.flatMap((_scenario, i) =>
+      servers.map((entry) => {
+        const row = summarise(entry.scenarios[i], entry.runs[i], argon2Ms);
+        return entry.label ? { ...row, name: `${row.name} [${entry.label}]` } : row;
+      }),
+    );
 
     process.stderr.write(`DynamoDB Local alone: ${DB_ALONE_S} s of GetItem\n`);
     const dbAlone = await dynamoDbAlone(
