@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import { bundleSizes, lambdaBundleOptions } from './lambda-build/esbuild-options.js';
 import { argon2OneBinary } from './lambda-build/patches/argon2-one-binary.js';
 import { jsonwebtokenWithoutSemver } from './lambda-build/patches/jsonwebtoken-without-semver.js';
+import { iconvLiteLatin1Only } from './lambda-build/patches/iconv-lite-latin1-only.js';
 import { mimeDbWebTypes } from './lambda-build/patches/mime-db-web-types.js';
 import { mappedTypesBundledRequire } from './lambda-build/patches/mapped-types-bundled-require.js';
 import { nestLoggerLazyDateFormat } from './lambda-build/patches/nest-logger-lazy-date-format.js';
@@ -124,6 +125,7 @@ async function main() {
         swaggerUiBesideBundle,
         nestLoggerLazyDateFormat,
         mimeDbWebTypes,
+        iconvLiteLatin1Only,
       ],
     }),
     // BUILD_LAMBDA_DEBUG=1: readable names and lines, for a CPU profile of the bundle.
