@@ -9,6 +9,7 @@
 //
 //   npm run bench:cold                       (builds dist-lambda/ first)
 //   BENCH_COLD_DIR=/tmp/old-dist-lambda node scripts/bench-cold.js   (another build)
+//   BENCH_COLD_COMPARE=/tmp/old-dist-lambda npm run bench:cold       (both, interleaved)
 //
 // The bundles run from copies outside the project, so they cannot lean on its node_modules.
 // NODE_EXTRA_CA_CERTS is unset in every child: this machine sets it, it costs about 85 ms per Node
@@ -37,6 +38,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const built = process.env.BENCH_COLD_DIR
   ? resolve(process.env.BENCH_COLD_DIR)
   : join(root, 'dist-lambda');
+/** Another build of dist-lambda/, measured in the same rounds (before/after comparisons). */
+const compare = process.env.BENCH_COLD_COMPARE
+  ? resolve(process.env.BENCH_COLD_COMPARE)
+  : undefined;
 
 /** A throwaway ES256 signing key set, as JWT_SIGNING_KEYS holds in AWS. */
 function signingKeys() {
@@ -147,6 +152,8 @@ async function main() {
     const service = join(dir, 'service');
     const baseline = join(dir, 'baseline');
     cpSync(built, service, { recursive: true });
+    const other = join(dir, 'compare');
+    if (compare) cpSync(compare, other, { recursive: true });
     const baselineSizes = await buildBaseline(baseline);
     const baseEnv = { ...process.env };
     delete baseEnv.NODE_EXTRA_CA_CERTS;
@@ -163,7 +170,7 @@ async function main() {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
       LOG_LEVEL: 'info',
     };
-    const series = { bare: [], baseline: [], service: [] };
+    const series = { bare: [], baseline: [], service: [], compare: [] };
     const bundleArgs = (path) => [
       '--input-type=module',
       '-e',
@@ -175,6 +182,7 @@ async function main() {
       for (const [name, path] of [
         ['baseline', baseline],
         ['service', service],
+        ...(compare ? [['compare', other]] : []),
       ]) {
         const run = await timeOnce(bundleArgs(path), lambdaEnv, { untilExit: false });
         if (run.status !== 400) throw new Error(`${name}: expected a 400, got ${run.status}`);
@@ -207,6 +215,7 @@ async function main() {
     console.log(row('node -e 0', series.bare));
     console.log(row('one-controller Nest bundle, POST /user (400)', series.baseline));
     console.log(row('service bundle, POST /user (400)', series.service));
+    if (compare) console.log(row(`${compare.split('/').pop()}, POST /user (400)`, series.compare));
     const ratio = m(series.service, 'ms') / m(series.baseline, 'ms');
     const invoke = m(series.service, 'invoke');
     console.log(
