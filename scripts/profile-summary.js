@@ -20,6 +20,32 @@ function owner(url) {
   return url;
 }
 
+/** Coarser than packages: the layers a request goes through. */
+function area(url, functionName) {
+  if (!url) {
+    if (functionName === 'writev' || functionName.startsWith('write'))
+      return 'socket writes (native)';
+    if (functionName === '(garbage collector)') return 'GC';
+    if (['verify', 'sign', 'digest', 'update'].includes(functionName)) return 'crypto (native)';
+    return 'other native / V8';
+  }
+  const pkg = owner(url);
+  if (/^@smithy|^@aws-sdk/.test(pkg)) return 'AWS SDK (JS)';
+  if (/passport|jsonwebtoken|^jws$|^jwa$|ecdsa|@nestjs\/jwt/.test(pkg)) return 'JWT (+ passport)';
+  if (/pino/.test(pkg)) return 'request log (pino)';
+  if (/throttler/.test(pkg)) return 'rate limits (throttler)';
+  if (
+    /^@nestjs\/|^router$|^express$|path-to-regexp|body-parser|type-is|content-type|reflect-metadata|^qs$|raw-body|parseurl|forwarded|proxy-addr/.test(
+      pkg,
+    )
+  ) {
+    return 'Nest + Express';
+  }
+  if (pkg.startsWith('node:')) return 'Node core (http, net, streams, async hooks)';
+  if (pkg === 'service (dist/)') return 'service code';
+  return pkg;
+}
+
 for (const file of args) {
   const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(nodes.map((node) => [node.id, node]));
@@ -32,6 +58,7 @@ for (const file of args) {
   });
   const functions = new Map();
   const packages = new Map();
+  const areas = new Map();
   let idle = 0;
   for (const [id, time] of selfTime) {
     const { callFrame } = byId.get(id);
@@ -46,6 +73,11 @@ for (const file of args) {
     functions.set(key, (functions.get(key) ?? 0) + time);
     const pkg = owner(callFrame.url);
     packages.set(pkg, (packages.get(pkg) ?? 0) + time);
+    // The profiler's own work when started through node:inspector (bench-server.js).
+    if (callFrame.functionName !== 'dispatch') {
+      const layer = area(callFrame.url, callFrame.functionName);
+      areas.set(layer, (areas.get(layer) ?? 0) + time);
+    }
   }
   const busy = total - idle;
   const pct = (time) => `${((100 * time) / busy).toFixed(1).padStart(5)}%`;
@@ -54,6 +86,10 @@ for (const file of args) {
   );
   console.log('\nself time by function:');
   for (const [key, time] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`  ${pct(time)}  ${key}`);
+  }
+  console.log('\nself time by area:');
+  for (const [key, time] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
     console.log(`  ${pct(time)}  ${key}`);
   }
   console.log('\nself time by package:');
