@@ -137,7 +137,7 @@ export function createDynamoDbClient(
       if (counter) {
         const name = context.commandName ?? 'unknown';
         counter.record(
-          confirmingReads.has(args.input as object) ? `${name} (local confirmation)` : name,
+          confirmingReads.has(args.input) ? `${name} (local confirmation)` : name,
         );
       }
       try {
