@@ -136,9 +136,7 @@ export function createDynamoDbClient(
     (next, context) => async (args) => {
       if (counter) {
         const name = context.commandName ?? 'unknown';
-        counter.record(
-          confirmingReads.has(args.input) ? `${name} (local confirmation)` : name,
-        );
+        counter.record(confirmingReads.has(args.input) ? `${name} (local confirmation)` : name);
       }
       try {
         return await next(args);
