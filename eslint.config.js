@@ -4,7 +4,17 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-lambda/', 'node_modules/', '.serverless/', 'coverage/', '.data/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-lambda/',
+      'dist-compare/',
+      'node_modules/',
+      '.serverless/',
+      'coverage/',
+      '.data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

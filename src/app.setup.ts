@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
@@ -71,10 +71,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
 /** Builds and configures the application; the caller decides whether to listen or proxy. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  // The adapter given rather than left to Nest, which would import() @nestjs/platform-express:
+  // in the Lambda bundle that would be a chunk loaded at start anyway, outside the size budget.
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config),
+    new ExpressAdapter(),
+    { bufferLogs: true, bodyParser: false },
+  );
   configureApp(app, config);
   await app.init();
   return app;

@@ -10,10 +10,14 @@ import type { ApiGatewayEvent, HttpApiEvent, RestApiEvent } from './lambda.js';
  */
 
 const createApp = jest.fn<(config: unknown) => Promise<unknown>>();
+createApp.mockImplementation(() => Promise.resolve(fakeApp()));
 jest.unstable_mockModule('./app.setup.js', () => ({ createApp }));
 const { handler, normalizeEvent, close } = await import('./lambda.js');
 
-/** The module as a new container loads it: its init phase reads the environment of that moment. */
+/**
+ * The module as a new container loads it: its init phase (the import) reads the environment of
+ * that moment and builds the app.
+ */
 async function newContainer(): Promise<typeof import('./lambda.js')> {
   jest.resetModules();
   jest.unstable_mockModule('./app.setup.js', () => ({ createApp }));
@@ -114,6 +118,41 @@ describe('handler', () => {
     await Promise.all([handler(v2('/a'), {}), handler(v2('/b'), {}), handler(v1('/c'), {})]);
     await handler(v2('/d'), {});
     expect(createApp).toHaveBeenCalledTimes(1);
+  });
+
+  it('builds the app in the init phase, at import, before any event', async () => {
+    createApp.mockResolvedValue(fakeApp());
+    const container = await newContainer();
+    expect(createApp).toHaveBeenCalledTimes(1);
+    await container.handler(v2('/a'), {});
+    await container.handler(v2('/b'), {});
+    expect(createApp).toHaveBeenCalledTimes(1);
+    await container.close();
+  });
+
+  it('an init that cannot build the app still loads (no crash loop); the first event tries again', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      // The error class of the new container's module registry, as its own code would throw it.
+      createApp.mockImplementationOnce(async () => {
+        const fresh = await import('./database/database-unavailable.error.js');
+        throw new fresh.DatabaseUnavailableError(
+          'DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
+        );
+      });
+      createApp.mockResolvedValueOnce(fakeApp());
+      const container = await newContainer();
+      expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
+        'Cannot start: DynamoDB unavailable: DynamoDB did not answer within 1000 ms',
+      ]);
+      await expect(container.handler(v2('/health'), {})).resolves.toEqual(
+        expect.objectContaining({ statusCode: 200, body: 'GET /health' }),
+      );
+      expect(createApp).toHaveBeenCalledTimes(2);
+      await container.close();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it("reads the configuration from the container's environment", async () => {

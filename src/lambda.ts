@@ -11,10 +11,12 @@ import { isUnavailable } from './database/outage.js';
  * The Lambda entry point: the same Nest application as the local server (app.setup.ts), behind
  * `@codegenie/serverless-express`, which turns API Gateway events into Node requests and the
  * responses back into API Gateway results. It serves HTTP API (payload 2.0) and REST API (payload
- * 1.0) events. At import time (Lambda's init phase) it only starts reading the SecureString
- * parameters the environment names; the first event builds the app and later events in the same
- * container reuse it. Whatever arrives gets an answer: an event of another shape a 400,
- * DynamoDB unreachable while the app is built a 503 (and the next event builds it again).
+ * 1.0) events. At import time (Lambda's init phase, before the first event, with a top-level
+ * await) it reads the configuration and the SecureString parameters the environment names, builds
+ * the app and the proxy; every event of the container reuses them. Whatever arrives gets an
+ * answer: an event of another shape a 400; when the init could not build the app (DynamoDB
+ * unreachable, a bad setting) the import still succeeds, and each event tries again, answering 503
+ * while DynamoDB is unreachable. docs/DEPLOY.md says what this means for Lambda's init phase.
  */
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event this file reads or rewrites. */
@@ -182,7 +184,7 @@ async function bootstrap(): Promise<Instance> {
 
 let instance: Promise<Instance> | undefined;
 
-/** The app for this container: built by the first event, shared by the rest. */
+/** The app for this container: built at import (or by the next event if that failed), shared. */
 function getInstance(): Promise<Instance> {
   instance ??= bootstrap().catch((error: unknown) => {
     // Forget the failure so the next event tries again (DynamoDB or a network blip at start
@@ -206,6 +208,31 @@ export async function close(): Promise<void> {
   const built = await current?.catch(() => undefined);
   await built?.app.close();
 }
+
+/**
+ * A request through the whole stack (API Gateway mapping, Express, every global middleware, guard
+ * and interceptor, the request log, a JSON answer), made once in the init phase so that the first
+ * event finds that code compiled and its lazily built parts built. A public, cacheable route that
+ * reads nothing from DynamoDB; its log line carries the request id `lambda-init-warm-up`.
+ */
+const WARM_UP_EVENT: HttpApiEvent = {
+  version: '2.0',
+  rawPath: '/.well-known/oauth-authorization-server',
+  rawQueryString: '',
+  headers: { 'x-request-id': 'lambda-init-warm-up', host: 'localhost' },
+  requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } },
+  isBase64Encoded: false,
+};
+
+/**
+ * Lambda's init phase: the app is built now, not by the first event (which then costs only its
+ * own work). A failure is logged by getInstance() and forgotten, never thrown: a module whose
+ * import fails would make Lambda discard the container and run the init again on every event (a
+ * crash loop); this way the container starts, and the first event tries again.
+ */
+await getInstance()
+  .then(({ serve }) => serve(WARM_UP_EVENT, {}))
+  .catch(() => undefined);
 
 /** The Lambda handler (`dist-lambda/lambda.handler` in serverless.yml). */
 export async function handler(event: unknown, context: object): Promise<ApiGatewayResult> {

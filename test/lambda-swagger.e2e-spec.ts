@@ -29,8 +29,11 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** API Gateway, as far as this test needs it: a named stage in front of the function. */
-function apiGateway(lambda: Lambda): Server {
+/**
+ * API Gateway, as far as this test needs it: a named stage in front of the function (loaded
+ * once the gateway's URL, which is the issuer, is known).
+ */
+function apiGateway(lambda: () => Lambda): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -49,7 +52,7 @@ function apiGateway(lambda: Lambda): Server {
         body: await readBody(req),
       });
       const query = url.search.slice(1);
-      const result = await lambda.handler({ ...event, rawQueryString: query }, {});
+      const result = await lambda().handler({ ...event, rawQueryString: query }, {});
       res.writeHead(result.statusCode, { ...result.headers });
       res.end(Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
     })().catch((error: unknown) => {
@@ -86,11 +89,12 @@ describe('Swagger UI through the Lambda handler, under a stage path (headless Ch
       ]),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     });
-    lambda = await import('../src/lambda.js');
-    server = apiGateway(lambda);
+    server = apiGateway(() => lambda);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/${STAGE}`;
+    // Before the import: the handler reads its configuration in Lambda's init phase.
     process.env.ISSUER = base;
+    lambda = await import('../src/lambda.js');
 
     const registered = await fetch(`${base}/user`, {
       method: 'POST',

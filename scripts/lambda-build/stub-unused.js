@@ -4,6 +4,8 @@
 // - multer (~150 KB): only Nest's file-upload interceptors use it;
 // - iconv-lite's CJK tables (~250 KB): body-parser accepts only UTF-8/16/32 and ISO-8859-1
 //   bodies, which iconv-lite decodes without them; an unknown charset stays a 415;
+// - the SDK's HTTP/2 request handler (it loads node:http2 at start, ~40 ms of a cold start): only
+//   streaming services use it; DynamoDB, SSM and SES go over HTTP/1.1 (NodeHttpHandler);
 // - debug: Express's diagnostics (DEBUG=express:*), which load tty and colour support at import;
 //   replaced by loggers that are always off.
 
@@ -11,6 +13,11 @@ const STUBS = [
   { filter: /^libphonenumber-js(\/.*)?$/, name: 'libphonenumber-js' },
   { filter: /^multer$/, name: 'multer' },
   { filter: /^\.\/dbcs-data(\.js)?$/, importer: /iconv-lite[\\/]encodings/, name: 'dbcs-data' },
+  {
+    filter: /^\.\/node-http2-handler(\.js)?$/,
+    importer: /@smithy[\\/]node-http-handler/,
+    name: 'node-http2-handler',
+  },
   { filter: /^debug$/, name: 'debug' },
 ];
 

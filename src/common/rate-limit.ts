@@ -13,6 +13,7 @@ import type { Request } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { TooManyRequestsError } from './api-error.js';
 import { AuditLog } from './audit-log.js';
+import { SlidingWindowStorage } from './sliding-window.storage.js';
 
 /**
  * The routes that take credentials (a password, a refresh token, a reset token): each attempt is
@@ -78,6 +79,8 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
     ],
     // Retry-After is on the 429 itself; no X-RateLimit-* headers that map the limits out.
     setHeaders: false,
+    // The library's semantics at O(1) per request rather than O(limit) (sliding-window.storage.ts).
+    storage: new SlidingWindowStorage(),
   };
 }
 

@@ -27,6 +27,14 @@ describe('requestContext', () => {
       record.abortedAt = record.signal?.aborted ? record.signal.reason : undefined;
       res.json({ ok: true });
     });
+    // Asks for the signal before it waits (as the password hasher does when it queues work).
+    app.post('/early', async (req: Request, res: Response) => {
+      const record: (typeof seen)[number] = { signal: currentRequestSignal() };
+      seen.push(record);
+      await sleep(Number((req.body as { wait: number }).wait));
+      record.abortedAt = record.signal?.aborted ? record.signal.reason : undefined;
+      res.json({ ok: true });
+    });
     server = app.listen(0);
     await once(server, 'listening');
     port = (server.address() as AddressInfo).port;
@@ -37,12 +45,12 @@ describe('requestContext', () => {
     await once(server, 'close');
   });
 
-  function post(wait: number) {
+  function post(wait: number, path = '/slow') {
     const body = JSON.stringify({ wait });
     const req = httpRequest({
       port,
       method: 'POST',
-      path: '/slow',
+      path,
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     req.end(body);
@@ -71,6 +79,17 @@ describe('requestContext', () => {
     while (seen.length === 0) await sleep(5);
     req.destroy();
     while (seen[0].signal === undefined) await sleep(5);
+    expect(seen[0].abortedAt).toBeInstanceOf(ClientGoneError);
+  });
+
+  it('aborts a signal taken before the client hung up, when it does', async () => {
+    seen.length = 0;
+    const req = post(300, '/early');
+    req.on('error', () => undefined);
+    while (seen.length === 0) await sleep(5);
+    expect(seen[0].signal?.aborted).toBe(false);
+    req.destroy();
+    while (seen[0].abortedAt === undefined) await sleep(5);
     expect(seen[0].abortedAt).toBeInstanceOf(ClientGoneError);
   });
 });

@@ -15,11 +15,34 @@ const storage = new AsyncLocalStorage<RequestContext>();
  * hung up or timed out), and work queued for that request is no longer wanted.
  */
 export function requestContext(_req: Request, res: Response, next: NextFunction): void {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new ClientGoneError());
-  });
-  runInRequestContext(controller.signal, next);
+  storage.run(new ResponseContext(res), next);
+}
+
+/**
+ * A request's context whose AbortController is made only when something asks for the signal:
+ * only password hashing does, and an AbortController on every request was a measurable part of a
+ * bearer request's CPU (docs/BENCH.md). A signal first asked for after the client left is
+ * aborted already.
+ */
+class ResponseContext implements RequestContext {
+  private controller?: AbortController;
+  private gone = false;
+
+  constructor(res: Response) {
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      this.gone = true;
+      this.controller?.abort(new ClientGoneError());
+    });
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort(new ClientGoneError());
+    }
+    return this.controller.signal;
+  }
 }
 
 /** Runs `work` as part of a request whose abort signal is `signal` (what the middleware does). */

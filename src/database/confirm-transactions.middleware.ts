@@ -26,6 +26,12 @@ function writtenItems(input: TransactWriteItemsCommandInput): { table: string; k
   });
 }
 
+/**
+ * The inputs of the confirming reads, so that DynamoDbRequestCounter can tell them from the
+ * service's own requests (they are DynamoDB Local's alone: the figures for AWS leave them out).
+ */
+export const confirmingReads = new WeakSet<object>();
+
 /** Its name in the client's middleware stack (the crash test's demonstration removes it by name). */
 export const CONFIRM_TRANSACTIONS_MIDDLEWARE = 'confirmTransactionsLocally';
 
@@ -49,17 +55,17 @@ export function confirmTransactions(
     if (context.commandName === 'TransactWriteItemsCommand') {
       const items = writtenItems(args.input as TransactWriteItemsCommandInput);
       await Promise.all(
-        items.map(({ table, key }) =>
-          client.send(
-            new GetItemCommand({
-              TableName: table,
-              Key: key,
-              ConsistentRead: true,
-              ProjectionExpression: '#pk',
-              ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
-            }),
-          ),
-        ),
+        items.map(({ table, key }) => {
+          const input = {
+            TableName: table,
+            Key: key,
+            ConsistentRead: true,
+            ProjectionExpression: '#pk',
+            ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
+          };
+          confirmingReads.add(input);
+          return client.send(new GetItemCommand(input));
+        }),
       );
     }
     return result;

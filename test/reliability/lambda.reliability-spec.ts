@@ -16,7 +16,8 @@ import { waitUntilGone } from './support/processes.js';
  * The Lambda handler in-process (src/lambda.ts, as API Gateway invokes it), configured as on
  * Lambda, while DynamoDB Local is frozen, killed and restarted: the same promises as the server
  * (503 within 2 s, serving again within 5 s), a container whose first event met a DynamoDB error
- * serving the next one, and events of the wrong shape answered 400.
+ * serving the next one, and events of the wrong shape answered 400. The module builds the app in
+ * Lambda's init phase (its import): the first test imports it with DynamoDB frozen.
  */
 
 const ANSWER_WITHIN_MS = 2_000;
@@ -35,7 +36,9 @@ describe('the Lambda handler through a DynamoDB outage', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lambda-outage-'));
   const saved = { ...process.env };
   let db: LocalDynamoDb;
-  let lambda: Lambda;
+  let lambda: Lambda | undefined;
+  /** The module, imported (its init phase run) by the first test, or here if that did not run. */
+  const loaded = async (): Promise<Lambda> => (lambda ??= await import('../../src/lambda.js'));
 
   beforeAll(async () => {
     db = await startLocalDynamoDb(dataDir);
@@ -58,7 +61,6 @@ describe('the Lambda handler through a DynamoDB outage', () => {
       ]),
       LOG_LEVEL: 'silent',
     });
-    lambda = await import('../../src/lambda.js');
   }, 120_000);
 
   afterAll(async () => {
@@ -68,7 +70,8 @@ describe('the Lambda handler through a DynamoDB outage', () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  const invoke = (event: unknown): Promise<ApiGatewayResult> => lambda.handler(event, {});
+  const invoke = async (event: unknown): Promise<ApiGatewayResult> =>
+    (await loaded()).handler(event, {});
   const health = () => invoke(httpApiEvent({ method: 'GET', path: '/health' }));
   const register = (email: string) =>
     invoke(
@@ -148,10 +151,14 @@ describe('the Lambda handler through a DynamoDB outage', () => {
     );
   }
 
-  it('a first event that meets a frozen DynamoDB answers 503; the same container serves the next', async () => {
+  it('an init and a first event that meet a frozen DynamoDB: the module loads, the event answers 503; the same container serves the next', async () => {
     process.kill(db.pid, 'SIGSTOP');
     let first: ApiGatewayResult;
     try {
+      // The init phase cannot build the app (it upserts the bootstrap clients): the import must
+      // still succeed, or Lambda would discard the container and start over on every event.
+      expect(lambda).toBeUndefined();
+      await loaded();
       first = await health();
     } finally {
       process.kill(db.pid, 'SIGCONT');
