@@ -14,6 +14,7 @@ import { IntrospectionService } from './introspection/introspection.service.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { RevocationController } from './revocation/revocation.controller.js';
 import { RevocationService } from './revocation/revocation.service.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant.js';
 import { GRANT_HANDLERS } from './token/grants/grant-handler.js';
@@ -25,7 +26,6 @@ import { TokenController } from './token/token.controller.js';
 import { TokenService } from './token/token.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
-import { BearerAuthenticator } from './tokens/bearer-authenticator.js';
 
 @Module({
   imports: [
@@ -62,7 +62,7 @@ import { BearerAuthenticator } from './tokens/bearer-authenticator.js';
     RevocationService,
     IntrospectionService,
     LocalStrategy,
-    BearerAuthenticator,
+    JwtStrategy,
     // Global guards run in this order: the bearer token first, then who it may speak for.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: UserOnlyGuard },

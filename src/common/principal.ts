@@ -30,7 +30,7 @@ export interface ClientPrincipal extends PrincipalBase {
 }
 
 /**
- * Who a verified access token speaks for; set on the request by the bearer check (JwtAuthGuard). Routes see only
+ * Who a verified access token speaks for; set on the request by the JWT strategy. Routes see only
  * user principals unless they opt in to client tokens (`@AcceptsClientTokens()`, UserOnlyGuard).
  */
 export type Principal = UserPrincipal | ClientPrincipal;

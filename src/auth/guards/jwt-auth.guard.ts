@@ -1,32 +1,37 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import type { Principal } from '../../common/principal.js';
+import { AuthGuard } from '@nestjs/passport';
+import { InvalidTokenError } from '../../common/api-error.js';
 import { IS_PUBLIC } from '../../common/decorators.js';
-import { BearerAuthenticator } from '../tokens/bearer-authenticator.js';
 
-/**
- * Global guard: every route needs a live bearer access token unless marked @Public(). The
- * principal goes on the request (`request.user`, read by @CurrentPrincipal and UserOnlyGuard).
- */
+/** Global guard: every route needs a live bearer access token unless marked @Public(). */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly bearer: BearerAuthenticator,
-  ) {}
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
-    // Synchronously: a public route goes on without a turn of the event loop's microtasks.
-    if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
-    return this.bearer.authenticate(request.headers.authorization).then((principal) => {
-      request.user = principal;
-      return true;
-    });
+    return isPublic ? true : (super.canActivate(context) as Promise<boolean>);
+  }
+
+  /**
+   * passport-jwt reports a token it refuses (bad signature, expired, wrong claims) as `info` with
+   * no user; `error` is only what the strategy's validate threw: its own InvalidTokenError, or a
+   * failure to ask (DatabaseUnavailableError), which must stay a 503. A 401 there would make
+   * clients throw their tokens away because the database was down.
+   */
+  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('the bearer-token strategy failed', { cause: error });
+    if (!user) {
+      const expired = info instanceof Error && info.name === 'TokenExpiredError';
+      throw new InvalidTokenError(expired ? 'the access token has expired' : undefined);
+    }
+    return user;
   }
 }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { JsonWebTokenError, JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { JsonWebTokenError, JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config.js';
 import type { AccessTokenAlg } from '../../config/signing-keys.config.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
@@ -53,10 +53,10 @@ const STRING_CLAIMS = ['iss', 'sub', 'client_id', 'jti'] as const;
 const NUMBER_CLAIMS = ['iat', 'exp'] as const;
 
 /**
- * The one place that says which access tokens are ours (RFC 9068 §4): the bearer check calls
- * `check()`; introspection, revocation and the legacy API call `verify()`, which makes the same
- * checks with the same jsonwebtoken. Keys are the key objects made at start: nothing is parsed
- * per request.
+ * The one place that says which access tokens are ours (RFC 9068 §4). The bearer strategy
+ * (passport-jwt) uses its key lookup, options and claims check around jsonwebtoken's verify;
+ * introspection, revocation and the legacy API call `verify()`, which makes the same checks with
+ * the same jsonwebtoken. Keys are the key objects made at start: nothing is parsed per request.
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -123,16 +123,6 @@ export class AccessTokenVerifier {
    * refresh).
    */
   verify(token: string, { ignoreExpiration = false } = {}): AnyAccessTokenClaims | undefined {
-    const verdict = this.check(token, ignoreExpiration);
-    return verdict === 'expired' ? undefined : verdict;
-  }
-
-  /**
-   * As verify(), but a token of ours whose only fault is its expiry is told apart (`'expired'`),
-   * for the bearer check's description (RFC 6750 §3.1). jsonwebtoken checks the signature before
-   * the expiry: a forged expired token is not "expired", it is invalid.
-   */
-  check(token: string, ignoreExpiration = false): AnyAccessTokenClaims | 'expired' | undefined {
     const publicKey = this.keyFor(token);
     if (!publicKey) return undefined;
     try {
@@ -146,7 +136,6 @@ export class AccessTokenVerifier {
       });
       return this.claims(payload);
     } catch (error) {
-      if (error instanceof TokenExpiredError) return 'expired';
       if (error instanceof JsonWebTokenError) return undefined;
       throw error;
     }
