@@ -95,7 +95,7 @@ describe('the original /user and /session API', () => {
     });
 
     const me = await getUser(first.access_token).expect(200);
-    expect(me.body).toEqual({ id: registered.body.id, email });
+    expect(me.body).toEqual({ id: registered.body.id, email, email_verified: false });
 
     const left = await getSession(first.access_token).expect(200);
     expect(left.body).toEqual({ access_token_expires_in: expect.any(Number) });
@@ -241,7 +241,8 @@ describe('the original /user and /session API', () => {
         UpdateItemCommand: 1,
         BatchGetItemCommand: 1,
         TransactWriteItemsCommand: 1,
-        // DynamoDB Local's confirming reads of the transaction's three items (docs/DATA-MODEL.md).
+        // DynamoDB Local only: a confirming read of each item the transaction wrote (the session,
+        // the credential, the lockout pair), docs/DATA-MODEL.md.
         'GetItemCommand (local confirmation)': 3,
       });
     });

@@ -146,7 +146,8 @@ describe('POST /oauth/token', () => {
         UpdateItemCommand: 1,
         BatchGetItemCommand: 1,
         TransactWriteItemsCommand: 1,
-        // DynamoDB Local's confirming reads of the transaction's three items (docs/DATA-MODEL.md).
+        // DynamoDB Local only: a confirming read of each item the transaction wrote (the session,
+        // the credential, the lockout pair), docs/DATA-MODEL.md.
         'GetItemCommand (local confirmation)': 3,
       });
     });
