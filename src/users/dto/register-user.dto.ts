@@ -1,21 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { EMAIL_MAX_LENGTH, normalizeEmail } from '../email.js';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { AccountEmail } from './account-email.decorator.js';
 
 export class RegisterUserDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: EMAIL_MAX_LENGTH })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? normalizeEmail(value) : value,
-  )
-  // class-validator runs decorators bottom-up; with stopAtFirstError the most basic check wins.
-  // Control and format characters (U+202E right-to-left override and the like) would let an
-  // address display as another one in a mail or a log: refused, though IsEmail lets them through.
-  @Matches(/^\P{C}*$/u, { message: 'email must not contain control or formatting characters' })
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(EMAIL_MAX_LENGTH, { message: `email must be at most ${EMAIL_MAX_LENGTH} characters` })
-  @IsString({ message: 'email must be a string' })
-  @IsNotEmpty({ message: 'email is required' })
+  @AccountEmail()
   email!: string;
 
   @ApiProperty({
