@@ -254,16 +254,7 @@ export class DynamoDbUsersRepository extends UsersRepository {
       },
       refused,
     );
-    work.update(
-      {
-        TableName: this.table,
-        Key: marshall(keys.user(account.userId)),
-        UpdateExpression: 'SET emailVerified = :true, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: marshall({ ':true': true, ':now': now.toISOString() }),
-      },
-      refused,
-    );
+    this.addProfileVerified(work, account.userId, now, refused);
     await work.commit();
   }
 
@@ -322,17 +313,27 @@ export class DynamoDbUsersRepository extends UsersRepository {
       },
       refused,
     );
+    this.addProfileVerified(work, account.userId, now, refused);
+    await work.commit();
+  }
+
+  /** The profile's copy of the verified flag, in the same transaction as the credential's. */
+  private addProfileVerified(
+    work: DynamoDbUnitOfWork,
+    userId: string,
+    now: Date,
+    refused: () => Error,
+  ): void {
     work.update(
       {
         TableName: this.table,
-        Key: marshall(keys.user(account.userId)),
+        Key: marshall(keys.user(userId)),
         UpdateExpression: 'SET emailVerified = :true, updatedAt = :now',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: marshall({ ':true': true, ':now': now.toISOString() }),
       },
       refused,
     );
-    await work.commit();
   }
 
   addPasswordChange(work: UnitOfWork, account: AccountKey, passwordHash: string): void {
