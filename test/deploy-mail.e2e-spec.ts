@@ -1,10 +1,10 @@
 // CloudFormation templates are untyped JSON, read here as `any`; the assertions are the checks.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
+import { packageOffline } from './setup/serverless-package.js';
 
 /**
  * Mail on AWS, checked through what `serverless package` (osls, offline, as in deploy.e2e-spec)
@@ -45,48 +45,9 @@ function sesActionsInSource(dir = join(root, 'src')): string[] {
   return [...actions].sort();
 }
 
-/** Whether this machine can cut a process off the network (user and network namespaces). */
-function canIsolateNetwork(): boolean {
-  return spawnSync('unshare', ['-rn', 'true']).status === 0;
-}
-
 /** `serverless package --stage <stage>` into a fresh folder, offline, with dummy credentials. */
 function packageStage(stage: string): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), `sls-mail-${stage}-`));
-  const args = [
-    join(root, 'node_modules/osls/bin/serverless.js'),
-    'package',
-    '--stage',
-    stage,
-    '--package',
-    out,
-  ];
-  const [command, argv] = canIsolateNetwork()
-    ? ['unshare', ['-rn', process.execPath, ...args]]
-    : [process.execPath, args];
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NODE_OPTIONS: '',
-  };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolvePromise(out)
-        : reject(new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`)),
-    );
-  });
+  return packageOffline(root, ['--stage', stage], `sls-mail-${stage}-`);
 }
 
 /** Evaluates the intrinsic functions an ARN is built with, for a given account and region. */

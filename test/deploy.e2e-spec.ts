@@ -1,15 +1,15 @@
 // CloudFormation templates are untyped JSON, read here as `any`; the assertions are the checks.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createDynamoDbClient } from '../src/database/dynamodb.client.js';
 import { Environment } from '../src/config/environment.schema.js';
 import { KEY_PREFIX, TABLE_SCHEMA } from '../src/database/table.schema.js';
 import { ensureTable } from '../src/database/table.setup.js';
+import { packageOffline } from './setup/serverless-package.js';
 import { createTestApp } from './setup/test-app.js';
 
 /**
@@ -109,52 +109,12 @@ interface Template {
   Resources: Record<string, Resource>;
 }
 
-/** Whether this machine can cut a process off the network (user and network namespaces). */
-function canIsolateNetwork(): boolean {
-  return spawnSync('unshare', ['-rn', 'true']).status === 0;
-}
-
 /**
  * `serverless package --stage <stage>` into a fresh folder, with dummy credentials, no network and
  * no extra parameters: exactly the command the README gives.
  */
 function packageStage(stage: string): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), `sls-${stage}-`));
-  const args = [
-    join(root, 'node_modules/osls/bin/serverless.js'),
-    'package',
-    '--stage',
-    stage,
-    '--package',
-    out,
-  ];
-  const [command, argv] = canIsolateNetwork()
-    ? ['unshare', ['-rn', process.execPath, ...args]]
-    : [process.execPath, args];
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    // Should anything still try the network (no namespaces here), it fails at once.
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NODE_OPTIONS: '',
-  };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolvePromise(out)
-        : reject(new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`)),
-    );
-  });
+  return packageOffline(root, ['--stage', stage], `sls-${stage}-`);
 }
 
 function readTemplate(dir: string): Template {

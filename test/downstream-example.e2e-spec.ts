@@ -1,14 +1,13 @@
 // CloudFormation templates are untyped JSON, read here as `any`; the assertions are the checks.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { passwordGrant, registerUser } from './setup/oauth.js';
 import { createTestApp, type TestApp } from './setup/test-app.js';
 import { freePort } from './setup/free-port.js';
+import { packageOffline } from './setup/serverless-package.js';
 
 /**
  * examples/downstream-api: another team's HTTP API behind an API Gateway HTTP API JWT authorizer
@@ -22,39 +21,7 @@ const example = join(root, 'examples/downstream-api');
 
 /** `serverless package` (osls) in the example's folder: dummy credentials, no network if possible. */
 function packageExample(issuerUrl: string): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'sls-downstream-'));
-  const args = [
-    join(root, 'node_modules/osls/bin/serverless.js'),
-    'package',
-    '--package',
-    out,
-    `--param=issuerUrl=${issuerUrl}`,
-  ];
-  const isolated = spawnSync('unshare', ['-rn', 'true']).status === 0;
-  const [command, argv] = isolated
-    ? ['unshare', ['-rn', process.execPath, ...args]]
-    : [process.execPath, args];
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NODE_OPTIONS: '',
-  };
-  return new Promise((resolveOut, reject) => {
-    const child = spawn(command, argv, { cwd: example, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolveOut(out) : reject(new Error(`serverless package failed:\n${output}`)),
-    );
-  });
+  return packageOffline(example, [`--param=issuerUrl=${issuerUrl}`], 'sls-downstream-');
 }
 
 const ofType = (resources: Record<string, any>, type: string): any[] =>
