@@ -19,6 +19,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The app's configuration for a test: the jest-wide DynamoDB Local, a table and folder of its own. */
+function testConfig(env: Record<string, string>) {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest (global setup)');
+  return loadConfig({
+    NODE_ENV: 'test',
+    DYNAMODB_ENDPOINT: endpoint,
+    TABLE_NAME: `test-${randomUUID()}`,
+    DATA_DIR: join(tmpdir(), `session-service-test-${randomUUID()}`),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+}
+
 /**
  * The real application, configured by app.setup.ts as in production, on the run's DynamoDB Local
  * with a fresh table of its own, so test files never see each other's data.
@@ -27,18 +41,9 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { createTable?: boolean } = {},
 ): Promise<TestApp> {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest (global setup)');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DYNAMODB_ENDPOINT: endpoint,
-    TABLE_NAME: `test-${randomUUID()}`,
-    DATA_DIR: join(tmpdir(), `session-service-test-${randomUUID()}`),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
-  });
+  const config = testConfig(env);
   // An unreachable endpoint (outage tests) gets no table; another DynamoDB Local asks for one.
-  if (options.createTable ?? config.dynamodb.endpoint === endpoint) {
+  if (options.createTable ?? config.dynamodb.endpoint === process.env.DYNAMODB_ENDPOINT) {
     const client = createDynamoDbClient(config.dynamodb);
     await ensureTable(client, config.dynamodb.tableName);
     client.destroy();
@@ -73,16 +78,7 @@ export async function createTestAppWithClock(
   clock: Clock,
   env: Record<string, string> = {},
 ): Promise<TestApp> {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run through jest (global setup)');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DYNAMODB_ENDPOINT: endpoint,
-    TABLE_NAME: `test-${randomUUID()}`,
-    DATA_DIR: join(tmpdir(), `session-service-test-${randomUUID()}`),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
-  });
+  const config = testConfig(env);
   const client = createDynamoDbClient(config.dynamodb);
   await ensureTable(client, config.dynamodb.tableName);
   client.destroy();

@@ -60,37 +60,23 @@ export class IntrospectionService {
     if (client.introspection !== true) throw new IntrospectionNotAllowedError();
     const token = requireParam(params, 'token');
     const claims = await this.accessTokens.verify(token);
-    if (claims && isClientToken(claims)) {
-      // Nothing to read: no session can have ended under it.
-      return {
-        active: true,
-        sub: claims.sub,
-        client_id: claims.client_id,
-        exp: claims.exp,
-        iat: claims.iat,
-        scope: claims.scope,
-        token_type: 'Bearer',
-        iss: claims.iss,
-        aud: claims.aud,
-        jti: claims.jti,
-      };
-    }
     if (claims) {
-      const live = await this.sessions.findLive(claims.sid, claims.sub);
-      if (!live) return INACTIVE;
-      return {
+      const described: Introspection = {
         active: true,
         sub: claims.sub,
         client_id: claims.client_id,
         exp: claims.exp,
         iat: claims.iat,
         scope: claims.scope,
-        sid: claims.sid,
         token_type: 'Bearer',
         iss: claims.iss,
         aud: claims.aud,
         jti: claims.jti,
       };
+      // A client's own token has no session that could have ended under it: nothing to read.
+      if (isClientToken(claims)) return described;
+      const live = await this.sessions.findLive(claims.sid, claims.sub);
+      return live ? { ...described, sid: claims.sid } : INACTIVE;
     }
     const session = await this.sessions.findByRefreshToken(token);
     // A refresh token is a credential of its own client only: to any other it is not active, so
